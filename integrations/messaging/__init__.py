@@ -1,0 +1,33 @@
+"""Sending texts: one interface, a Twilio and a console implementation."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Sequence
+
+from config.settings import Settings
+
+
+@dataclass(frozen=True)
+class SendResult:
+    sid: str | None
+    status: str  # Twilio's word for the new message's state, or "console"
+
+
+class Messaging(ABC):
+    name: str
+
+    @abstractmethod
+    def send(self, *, to: str, from_: str, body: str, media: Sequence[str] = (),
+             status_callback: str | None = None) -> SendResult:
+        """Send one text; raise TemporaryError or PermanentError when it cannot go out."""
+
+
+def make_messaging(settings: Settings) -> Messaging:
+    if settings.has_twilio_credentials:
+        from integrations.messaging.twilio import TwilioMessaging
+
+        return TwilioMessaging(settings)
+    from integrations.messaging.console import ConsoleMessaging
+
+    return ConsoleMessaging()

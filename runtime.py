@@ -1,0 +1,58 @@
+"""The long-lived parts one process shares: settings, database, tenants, Redis, queue, sender.
+
+Built once by create_app(); views, jobs and commands reach it through current_runtime().
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import cached_property
+
+from flask import current_app
+from redis import Redis
+from rq import Queue
+
+from config.loader import load_directory
+from config.settings import Settings
+from integrations.messaging import Messaging, make_messaging
+from routing.tenants import TenantDirectory
+from store.db import Database
+from store.redis import connect_redis
+
+log = logging.getLogger(__name__)
+QUEUE_NAME = "onward"
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    tenants: TenantDirectory
+
+    @cached_property
+    def redis(self) -> Redis:
+        # Connected on first use, so commands that need no queue start no Redis.
+        return connect_redis(self.settings)
+
+    @cached_property
+    def messaging(self) -> Messaging:
+        return make_messaging(self.settings)
+
+    @property
+    def queue(self) -> Queue:
+        return Queue(QUEUE_NAME, connection=self.redis)
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    loaded = load_directory(settings.config_dir, settings.environ)
+    for problem in loaded.problems:
+        log.error("tenant config refused: %s", problem)
+    return Runtime(
+        settings=settings,
+        db=Database(settings.database_url),
+        tenants=TenantDirectory(loaded.tenants),
+    )
+
+
+def current_runtime() -> Runtime:
+    return current_app.extensions["onward"]

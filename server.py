@@ -1,0 +1,50 @@
+"""Onward's Flask app factory and command line.
+
+    flask --app server run | tick | worker | config check | simulate | db upgrade
+    python server.py      web server, RQ worker and scheduler together (the dev stack)
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from config.settings import Settings, load_settings
+from runtime import build_runtime
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # Twilio's forms are a few kB
+    app.extensions["onward"] = build_runtime(settings or load_settings())
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def register_blueprints(app: Flask) -> None:
+    from conversation.api import api
+    from conversation.health import health
+    from conversation.webhooks import twilio_webhooks
+
+    app.register_blueprint(twilio_webhooks)
+    app.register_blueprint(api)
+    app.register_blueprint(health)
+
+
+def register_commands(app: Flask) -> None:
+    from config.cli import config_cli
+    from confirmations.cli import worker_command
+    from conversation.simulate import simulate_command
+    from recurring.cli import tick_command
+    from store.cli import db_cli
+
+    for command in (config_cli, db_cli, tick_command, worker_command, simulate_command):
+        app.cli.add_command(command)
+
+
+if __name__ == "__main__":
+    from devstack import run_dev_stack
+
+    run_dev_stack()

