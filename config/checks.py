@@ -4,14 +4,21 @@ from __future__ import annotations
 from collections import Counter
 from typing import Iterator
 
-from config.schema import Tenant
+from config.schema import NumberProof, ProofRule, Tenant
 
 Problem = tuple[str, str]  # (field, reason)
 
 
 def cross_check(tenant: Tenant) -> list[Problem]:
-    checks = (_people, _tasks, _chains, _services, _operator)
+    checks = (_numbers, _people, _tasks, _chains, _services, _operator)
     return [problem for check in checks for problem in check(tenant)]
+
+
+def _numbers(tenant: Tenant) -> Iterator[Problem]:
+    seen = Counter(tenant.numbers)
+    for i, number in enumerate(tenant.numbers):
+        if seen[number] > 1:
+            yield f"numbers[{i}]", f"{number} is listed more than once"
 
 
 def _people(tenant: Tenant) -> Iterator[Problem]:
@@ -33,6 +40,9 @@ def _tasks(tenant: Tenant) -> Iterator[Problem]:
     for i, task in enumerate(tenant.tasks):
         if ids[task.id] > 1:
             yield f"tasks[{i}].id", f"{task.id!r} is used by more than one task"
+        if isinstance(task.proof, ProofRule) and _reversed(task.proof.number):
+            rule = task.proof.number
+            yield f"tasks[{i}].proof.number", f"min {rule.min:g} is more than max {rule.max:g}"
         for field in ("owner", "backup"):
             person_id = getattr(task, field)
             if person_id is not None and tenant.person(person_id) is None:
@@ -56,10 +66,23 @@ def _chains(tenant: Tenant) -> Iterator[Problem]:
                 yield where, f"no person has role {value!r}"
             if kind == "person" and tenant.person(value) is None:
                 yield where, f"unknown person {value!r}"
-            if step.notify == "owner" and i != len(steps) - 1:
+            if _notifies_owner(tenant, step.notify) and i == 0:
+                yield where, "the owner is never the first step: start with the assignee"
+            elif _notifies_owner(tenant, step.notify) and i != len(steps) - 1:
                 yield where, "the owner is the last resort: only the last step may notify the owner"
         if steps[-1].notify != "owner":
-            yield f"escalation.{name}", "the last step must notify the owner"
+            yield f"escalation.{name}", "the last step must notify the owner ({notify: owner})"
+
+
+def _notifies_owner(tenant: Tenant, notify: str) -> bool:
+    """owner, role:owner, or person:ID of someone whose role is owner."""
+    kind, _, value = notify.partition(":")
+    person = tenant.person(value) if kind == "person" else None
+    return notify in ("owner", "role:owner") or (person is not None and person.role == "owner")
+
+
+def _reversed(rule: NumberProof) -> bool:
+    return rule.min is not None and rule.max is not None and rule.min > rule.max
 
 
 def _services(tenant: Tenant) -> Iterator[Problem]:
@@ -68,7 +91,7 @@ def _services(tenant: Tenant) -> Iterator[Problem]:
         if ids[service.id] > 1:
             yield f"services[{i}].id", f"{service.id!r} is used by more than one service"
         if service.deposit > service.price:
-            yield f"services[{i}].deposit", "is more than the price"
+            yield f"services[{i}].deposit", f"{service.deposit} is more than the price ({service.price})"
 
 
 def _operator(tenant: Tenant) -> Iterator[Problem]:

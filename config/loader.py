@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterator, Mapping
 
 import phonenumbers
 import yaml
@@ -41,35 +41,30 @@ class LoadResult:
 
 def load_directory(path: Path, environ: Mapping[str, str]) -> LoadResult:
     """Load every *.yaml of a directory (or one file); refuse files with problems."""
-    files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
-    tenants: list[Tenant] = []
-    problems: list[ConfigProblem] = []
     if not path.exists():
         return LoadResult((), (ConfigProblem(str(path), "", "no such file or directory"),))
+    files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+    if not files:
+        return LoadResult((), (ConfigProblem(str(path), "", "holds no *.yaml tenant files"),))
+    loaded: dict[str, Tenant] = {}  # file name -> tenant
+    problems: list[ConfigProblem] = []
     for file in files:
         try:
             tenant = load_file(file, environ)
         except ConfigError as exc:
             problems.extend(exc.problems)
             continue
-        clash = _clash_with(tenant, tenants, file.name)
+        clash = _clash_with(tenant, file.name, loaded)
         if clash:
             problems.extend(clash)
         else:
-            tenants.append(tenant)
-    return LoadResult(tuple(tenants), tuple(problems))
+            loaded[file.name] = tenant
+    return LoadResult(tuple(loaded.values()), tuple(problems))
 
 
 def load_file(file: Path, environ: Mapping[str, str]) -> Tenant:
     name = file.name
-    try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([ConfigProblem(name, "", f"cannot be read: {exc}")]) from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError([ConfigProblem(name, "", f"is not valid YAML: {exc}")]) from exc
-    if not isinstance(raw, dict):
-        raise ConfigError([ConfigProblem(name, "", "must be a mapping of tenant fields")])
+    raw = _read_yaml(file)
     problems: list[ConfigProblem] = []
     data = _resolve_env(raw, environ, name, "", problems)
     _normalise_phones(data, name, problems)
@@ -78,11 +73,35 @@ def load_file(file: Path, environ: Mapping[str, str]) -> Tenant:
     try:
         tenant = Tenant.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError([_problem_from(name, err) for err in exc.errors()]) from exc
+        raise ConfigError([_problem_from(name, err, data) for err in exc.errors()]) from exc
     problems = [ConfigProblem(name, where, why) for where, why in cross_check(tenant)]
     if problems:
         raise ConfigError(problems)
     return tenant
+
+
+def _read_yaml(file: Path) -> dict:
+    """The file's top-level mapping, or a ConfigError saying why there is none."""
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError([ConfigProblem(file.name, "", f"cannot be read: {exc}")]) from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError([ConfigProblem(file.name, "", _yaml_reason(exc))]) from exc
+    if raw is None:
+        raise ConfigError([ConfigProblem(file.name, "", "is empty")])
+    if not isinstance(raw, dict):
+        kind = "a list" if isinstance(raw, list) else f"a {type(raw).__name__}"
+        raise ConfigError([ConfigProblem(file.name, "", f"must be a mapping of tenant fields, not {kind}")])
+    return raw
+
+
+def _yaml_reason(exc: yaml.YAMLError) -> str:
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    if mark is None:
+        return f"is not valid YAML: {problem}"
+    return f"is not valid YAML: line {mark.line + 1}, column {mark.column + 1}: {problem}"
 
 
 def _resolve_env(value: Any, environ: Mapping[str, str], file: str, where: str,
@@ -93,16 +112,19 @@ def _resolve_env(value: Any, environ: Mapping[str, str], file: str, where: str,
     if isinstance(value, list):
         return [_resolve_env(v, environ, file, f"{where}[{i}]", problems) for i, v in enumerate(value)]
     if isinstance(value, str) and value.startswith("env:"):
-        variable = value[4:]
-        if not environ.get(variable):
-            problems.append(ConfigProblem(file, where, f"environment variable {variable} is not set"))
-            return value
-        return environ[variable]
+        variable = value.removeprefix("env:")
+        if environ.get(variable):
+            return environ[variable]
+        problems.append(ConfigProblem(file, where, f"environment variable {variable} is not set" if variable
+                                      else "env: needs a variable name, like env:API_TOKEN"))
     return value
 
 
 def _normalise_phones(data: dict, file: str, problems: list[ConfigProblem]) -> None:
-    country = str(data.get("country") or "US")
+    country = data.get("country") or "US"
+    if country not in phonenumbers.SUPPORTED_REGIONS:
+        problems.append(ConfigProblem(file, "country", f"{country!r} is not a country code such as US"))
+        return
     numbers = data.get("numbers")
     if isinstance(numbers, list):
         data["numbers"] = [_e164(n, country, file, f"numbers[{i}]", problems) for i, n in enumerate(numbers)]
@@ -130,28 +152,60 @@ def normalise_phone(value: str, country: str = "US") -> str | None:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _clash_with(tenant: Tenant, loaded: Iterable[Tenant], file: str) -> list[ConfigProblem]:
-    problems = []
-    for other in loaded:
+def _clash_with(tenant: Tenant, file: str, loaded: Mapping[str, Tenant]) -> list[ConfigProblem]:
+    return [ConfigProblem(file, field, reason) for field, reason in _clashes(tenant, loaded)]
+
+
+def _clashes(tenant: Tenant, loaded: Mapping[str, Tenant]) -> Iterator[tuple[str, str]]:
+    """What this tenant shares with those loaded before it: the id, a number, the API token."""
+    for other_file, other in loaded.items():
+        owner = f"tenant {other.tenant!r} ({other_file})"
         if other.tenant == tenant.tenant:
-            problems.append(ConfigProblem(file, "tenant", f"{tenant.tenant!r} is already defined by another file"))
-        for number in set(tenant.numbers) & set(other.numbers):
-            problems.append(ConfigProblem(file, "numbers", f"{number} is already owned by tenant {other.tenant!r}"))
+            yield "tenant", f"{tenant.tenant!r} is already defined in {other_file}"
+        for i, number in enumerate(tenant.numbers):
+            if number in other.numbers:
+                yield f"numbers[{i}]", f"{number} is already owned by {owner}"
         if other.api_token == tenant.api_token:
-            problems.append(ConfigProblem(file, "api_token", f"is the same as tenant {other.tenant!r}'s"))
-    return problems
+            yield "api_token", f"is already the token of {owner}"
 
 
-def _problem_from(file: str, error: dict) -> ConfigProblem:
-    # pydantic adds the union member or validator name to the location; keep the field path.
-    parts = [p for p in error["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))]
-    where = ""
-    for part in parts:
-        where = f"{where}[{part}]" if isinstance(part, int) else _join(where, str(part))
-    reason = error["msg"].removeprefix("Value error, ")
-    if error["type"] == "extra_forbidden":
-        reason = "is not a known field"
-    return ConfigProblem(file, where, reason)
+# Pydantic's messages, reworded where they would puzzle someone editing a YAML file.
+REASONS = {
+    "extra_forbidden": "is not a known field",
+    "missing": "is required",
+    "literal_error": "should be {expected}, not {input!r}",
+    "tuple_type": "should be a list",
+    "list_type": "should be a list",
+    "dict_type": "should be a mapping",
+    "model_type": "should be a mapping",
+    "too_short": "needs at least {min_length} item(s)",
+}
+
+
+def _problem_from(file: str, error: dict, data: Any) -> ConfigProblem:
+    template = REASONS.get(error["type"])
+    if template is None:
+        reason = error["msg"].removeprefix("Value error, ").removeprefix("Input ")
+    else:
+        reason = template.format(input=error.get("input"), **error.get("ctx", {}))
+    return ConfigProblem(file, _field_path(error, data), reason)
+
+
+def _field_path(error: dict, data: Any) -> str:
+    """The error's location as it reads in the file: tasks[0].proof, hours.sat.
+
+    Pydantic also puts union branches, tags and "[key]" in the location; those are
+    the parts that name nothing in the data, so they are left out.
+    """
+    where, node = "", data
+    for i, part in enumerate(error["loc"]):
+        if isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            where, node = f"{where}[{part}]", node[part]
+        elif isinstance(node, dict) and part in node:
+            where, node = _join(where, part), node[part]
+        elif error["type"] == "missing" and i == len(error["loc"]) - 1:
+            where = _join(where, part)
+    return where
 
 
 def _join(where: str, key: Any) -> str:

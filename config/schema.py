@@ -8,14 +8,19 @@ from __future__ import annotations
 import re
 from datetime import time, timedelta
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import croniter
 from dateutil.rrule import rrulestr
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag,
+                      field_validator)
 
 DURATION_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DAYS: tuple[str, ...] = get_args(Day)
+ProofWord = Literal["photo", "text", "none"]
+PROOF_WORDS: tuple[str, ...] = get_args(ProofWord)
 
 
 def parse_duration(value: object) -> timedelta:
@@ -28,8 +33,12 @@ def parse_duration(value: object) -> timedelta:
     return timedelta(**{DURATION_UNITS[unit]: int(amount)})
 
 
-def parse_clock(value: str) -> time:
-    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value.strip())
+def parse_clock(value: object) -> time:
+    if isinstance(value, time):
+        return value
+    if isinstance(value, int):  # YAML reads an unquoted 9:30 as the number 570
+        raise ValueError(f"{value!r} is not a time like 09:00 (put times in quotes: \"9:30\")")
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", str(value).strip())
     if not match:
         raise ValueError(f"{value!r} is not a time like 09:00")
     return time(int(match[1]), int(match[2]))
@@ -42,8 +51,47 @@ def parse_clock_range(value: object) -> tuple[time, time]:
     return parse_clock(start), parse_clock(end)
 
 
+def parse_opening_hours(value: object) -> tuple[time, time] | str:
+    """ "closed", or an opening and a closing time on the same day."""
+    if value == "closed":
+        return value
+    try:
+        opens, closes = parse_clock_range(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not opening hours like 09:00-17:00, or closed") from None
+    if closes <= opens:
+        raise ValueError(f"{value!r} closes before it opens")
+    return opens, closes
+
+
+def days_of(key: str) -> tuple[str, ...]:
+    """The days an hours key covers: "sat" -> (sat,), "mon-fri" -> (mon..fri); "sat-mon" wraps."""
+    first, _, last = key.partition("-")
+    start, end = DAYS.index(first), DAYS.index(last or first)
+    return tuple(DAYS[(start + i) % 7] for i in range((end - start) % 7 + 1))
+
+
+def check_days(value: str) -> str:
+    day = "|".join(DAYS)
+    if not re.fullmatch(rf"({day})(-({day}))?", value):
+        raise ValueError(f"{value!r} is not a day (mon..sun) or a range of days like mon-fri")
+    return value
+
+
+def _matching(pattern: str, what: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if not re.fullmatch(pattern, value):
+            raise ValueError(f"{value!r} is not {what}")
+        return value
+    return AfterValidator(check)
+
+
 Duration = Annotated[timedelta, BeforeValidator(parse_duration)]
 ClockRange = Annotated[tuple[time, time], BeforeValidator(parse_clock_range)]
+OpeningHours = Annotated[tuple[time, time] | Literal["closed"], BeforeValidator(parse_opening_hours)]
+DayRange = Annotated[str, AfterValidator(check_days)]
+Id = Annotated[str, _matching(r"[a-z0-9][a-z0-9_-]*", "an id: lowercase letters, digits, - and _")]
+TenantId = Annotated[str, _matching(r"[a-z0-9][a-z0-9-]*", "a tenant id: lowercase letters, digits and -")]
 
 
 class Frozen(BaseModel):
@@ -51,7 +99,7 @@ class Frozen(BaseModel):
 
 
 class Person(Frozen):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    id: Id
     name: str = Field(min_length=1)
     phone: str
     role: str = "staff"
@@ -84,11 +132,26 @@ class ProofRule(Frozen):
     number: NumberProof
 
 
-Proof = Literal["photo", "text", "none"] | ProofRule
+def check_proof(value: object) -> object:
+    if value in PROOF_WORDS or isinstance(value, (dict, ProofRule)):
+        return value
+    raise ValueError(f"{value!r} is not a proof: use photo, text, none or {{number: {{min, max, unit}}}}")
+
+
+def _proof_kind(value: object) -> str:
+    return "rule" if isinstance(value, (dict, ProofRule)) else "word"
+
+
+# One branch is chosen by the value's shape, so a bad proof gets one clear error.
+Proof = Annotated[
+    Annotated[ProofWord, Tag("word")] | Annotated[ProofRule, Tag("rule")],
+    Discriminator(_proof_kind),
+    BeforeValidator(check_proof),
+]
 
 
 class Task(Frozen):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    id: Id
     title: str = Field(min_length=1)
     cadence: str
     due: Duration
@@ -112,7 +175,7 @@ class Task(Frozen):
 
 
 class Service(Frozen):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    id: Id
     name: str = Field(min_length=1)
     duration: Duration
     price: Decimal = Field(ge=0)
@@ -137,7 +200,6 @@ class Integrations(Frozen):
     payments: Literal["none"] = "none"
 
 
-Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Clock = Annotated[time, BeforeValidator(parse_clock)]
 
 
@@ -152,7 +214,7 @@ class Faq(Frozen):
 
 
 class Tenant(Frozen):
-    tenant: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    tenant: TenantId
     name: str = Field(min_length=1)
     timezone: str
     country: str = Field(default="US", pattern=r"^[A-Z]{2}$")
@@ -163,7 +225,7 @@ class Tenant(Frozen):
     escalation: dict[str, tuple[EscalationStep, ...]] = {}
     tasks: tuple[Task, ...] = ()
     services: tuple[Service, ...] = ()
-    hours: dict[str, ClockRange | Literal["closed"]] = {}
+    hours: dict[DayRange, OpeningHours] = {}
     booking: Booking = Booking()
     integrations: Integrations = Integrations()
     digest: Digest = Digest()
@@ -181,11 +243,13 @@ class Tenant(Frozen):
 
     @field_validator("hours")
     @classmethod
-    def known_days(cls, value: dict) -> dict:
+    def each_day_once(cls, value: dict[str, Any]) -> dict[str, Any]:
+        given: dict[str, str] = {}
         for key in value:
-            for day in str(key).split("-"):
-                if day not in Day.__args__:
-                    raise ValueError(f"{key!r}: days are mon..sun, alone or as a range like mon-fri")
+            for day in days_of(key):
+                if day in given:
+                    raise ValueError(f"{day} is given twice, in {given[day]!r} and {key!r}")
+                given[day] = key
         return value
 
     @property

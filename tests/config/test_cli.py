@@ -1,0 +1,111 @@
+"""`flask --app server config check [PATH]`, run in a small Flask app of its own.
+
+The command only needs the runtime's settings, so the app here holds nothing else.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from click.testing import Result
+from flask import Flask
+
+from config.cli import check_command
+from config.settings import load_settings
+from tests.config import ENV, changed, example, write_tenant
+
+OK_HARBOR = "ok: harbor-barbers (Harbor Street Barbers): 4 people, 5 tasks, 4 services"
+
+
+@dataclass
+class Check:
+    """Runs `config check` in an app whose ONWARD_CONFIG_DIR is config_dir."""
+
+    config_dir: Path
+    var_dir: Path
+
+    def __call__(self, *args: str, environ: dict[str, str] = ENV) -> Result:
+        settings = load_settings(environ={**environ, "ONWARD_CONFIG_DIR": str(self.config_dir),
+                                          "ONWARD_VAR_DIR": str(self.var_dir)})
+        app = Flask(__name__)
+        app.extensions["onward"] = SimpleNamespace(settings=settings)
+        return app.test_cli_runner().invoke(check_command, list(args))
+
+
+@pytest.fixture
+def check(tmp_path) -> Check:
+    (tmp_path / "tenants").mkdir()
+    return Check(config_dir=tmp_path / "tenants", var_dir=tmp_path / "var")
+
+
+def test_the_configured_directory_is_checked_by_default(check):
+    write_tenant(check.config_dir, example())
+
+    result = check()
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [OK_HARBOR]
+    assert result.stderr == ""
+
+
+def test_an_explicit_file_is_checked(check, tmp_path):
+    path = write_tenant(tmp_path, example())
+
+    result = check(str(path))
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [OK_HARBOR]
+
+
+@pytest.mark.parametrize("path, value, line", [
+    pytest.param("tasks[0].owner", "zed",
+                 "error: harbor-barbers.yaml: tasks[0].owner: unknown person 'zed'", id="unknown owner"),
+    pytest.param("tasks[0].proof", "video",
+                 "error: harbor-barbers.yaml: tasks[0].proof: "
+                 "'video' is not a proof: use photo, text, none or {number: {min, max, unit}}", id="proof video"),
+    pytest.param("timezon", "UTC", "error: harbor-barbers.yaml: timezon: is not a known field", id="typo"),
+])
+def test_a_problem_is_printed_as_file_field_reason(check, tmp_path, path, value, line):
+    result = check(str(write_tenant(tmp_path, changed(path, value))))
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [line]
+
+
+def test_the_same_problems_as_the_loader_are_printed_for_a_missing_env_variable(check):
+    write_tenant(check.config_dir, example())
+
+    result = check(environ={})
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: harbor-barbers.yaml: api_token: environment variable HARBOR_API_TOKEN is not set"]
+
+
+def test_good_files_are_listed_beside_the_bad_ones(check):
+    write_tenant(check.config_dir, example(), "a-harbor.yaml")
+    write_tenant(check.config_dir, changed("tasks[1].cadence", "0 25 * * *"), "b-broken.yaml")
+
+    result = check()
+
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [OK_HARBOR]
+    assert result.stderr.splitlines() == [
+        "error: b-broken.yaml: tasks[1].cadence: '0 25 * * *' is not a valid cron expression"]
+
+
+def test_an_empty_directory_fails_the_check(check):
+    result = check()
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"error: {check.config_dir}: holds no *.yaml tenant files"]
+
+
+def test_a_missing_path_fails_the_check(check, tmp_path):
+    result = check(str(tmp_path / "nowhere.yaml"))
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"error: {tmp_path / 'nowhere.yaml'}: no such file or directory"]
