@@ -1,0 +1,60 @@
+"""Opt-out, opt-in and help: the answers carriers require, recorded like any other."""
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from agents.context import ExecutionContext
+from store.models import OptOut
+
+
+def is_opted_out(session: Session, tenant: str, phone: str) -> bool:
+    query = select(OptOut.id).where(OptOut.tenant == tenant, OptOut.phone == phone)
+    return session.scalar(query) is not None
+
+
+def help_text(ctx: ExecutionContext) -> str:
+    return ctx.tenant.help or f"{ctx.tenant.name}. Reply STOP to opt out."
+
+
+class OptOutAgent:
+    name = "opt_out"
+
+    def run(self, ctx: ExecutionContext, session: Session) -> ExecutionContext:
+        phone = ctx.interaction.from_phone
+        if not is_opted_out(session, ctx.tenant.tenant, phone):
+            session.add(OptOut(tenant=ctx.tenant.tenant, phone=phone, created_at=ctx.now))
+        ctx.reply(f"You're unsubscribed from {ctx.tenant.name} and will get no more texts. "
+                  "Reply START to subscribe again.")
+        ctx.outcome = "opted_out"
+        return ctx
+
+
+class OptInAgent:
+    name = "opt_in"
+
+    def run(self, ctx: ExecutionContext, session: Session) -> ExecutionContext:
+        session.execute(delete(OptOut).where(OptOut.tenant == ctx.tenant.tenant,
+                                             OptOut.phone == ctx.interaction.from_phone))
+        ctx.reply(f"You're subscribed to {ctx.tenant.name} again. Reply HELP for help, STOP to opt out.")
+        ctx.outcome = "opted_in"
+        return ctx
+
+
+class HelpAgent:
+    name = "help"
+
+    def run(self, ctx: ExecutionContext, session: Session) -> ExecutionContext:
+        ctx.reply(help_text(ctx))
+        ctx.outcome = "help"
+        return ctx
+
+
+class SilenceAgent:
+    """An opted-out number's texts are recorded and never answered."""
+
+    name = "opted_out"
+
+    def run(self, ctx: ExecutionContext, session: Session) -> ExecutionContext:
+        ctx.outcome = "ignored_opted_out"
+        return ctx

@@ -1,0 +1,67 @@
+"""What the agents pass along: the Interaction they answer and the ExecutionContext."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from config.schema import Tenant
+from routing.tenants import Actor
+
+
+@dataclass(frozen=True)
+class Media:
+    url: str
+    content_type: str
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """One inbound event, normalised, whatever channel it came by."""
+
+    channel: str  # sms | mms | voice | api
+    provider_key: str  # unique per provider event: replays share it
+    from_phone: str
+    to_phone: str
+    text: str
+    received_at: datetime
+    media: tuple[Media, ...] = ()
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Intent:
+    name: str
+    confidence: float = 1.0
+    entities: dict[str, Any] = field(default_factory=dict)
+    engine: str = "rules"
+
+
+@dataclass(frozen=True)
+class Step:
+    agent: str
+    input: str
+    outcome: str
+    ms: float
+
+
+@dataclass
+class ExecutionContext:
+    tenant: Tenant
+    actor: Actor
+    interaction: Interaction
+    interaction_id: int
+    now: datetime
+    state: str = "idle"
+    slots: dict[str, Any] = field(default_factory=dict)
+    intent: Intent | None = None
+    replies: list[str] = field(default_factory=list)
+    trace: list[Step] = field(default_factory=list)
+    outcome: str = "pending"
+
+    @property
+    def text(self) -> str:
+        return self.interaction.text
+
+    def reply(self, text: str) -> None:
+        self.replies.append(text)

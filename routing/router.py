@@ -1,0 +1,74 @@
+"""The state machine: which agent chain answers an interaction, run with a trace."""
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from agents.base import Agent
+from agents.compliance import HelpAgent, OptInAgent, OptOutAgent, SilenceAgent, is_opted_out
+from agents.context import ExecutionContext, Interaction, Step
+from agents.fallback import FallbackAgent
+from agents.keywords import keyword_of
+from config.schema import Tenant
+from routing.limits import is_stranger, stranger_may_get_reply
+from routing.sessions import load_session, save_session
+from routing.tenants import resolve_actor
+from store.models import Execution
+
+# Route -> chain. Keywords come first; anything unknown gets the safe default.
+CHAINS: dict[str, tuple[Agent, ...]] = {
+    "stop": (OptOutAgent(),),
+    "start": (OptInAgent(),),
+    "help": (HelpAgent(),),
+    "opted_out": (SilenceAgent(),),
+}
+DEFAULT_CHAIN: tuple[Agent, ...] = (FallbackAgent(),)
+# Answers carriers require whatever the sender's history: never rate-limited.
+CARRIER_REQUIRED = frozenset({"opted_out", "opted_in", "help"})
+
+
+def route_of(keyword: str | None, opted_out: bool) -> str:
+    if keyword == "yes":  # opts back in only an opted-out number; otherwise it's an answer
+        keyword = "start" if opted_out else None
+    if keyword in ("stop", "start", "help"):
+        return keyword
+    return "opted_out" if opted_out else "idle"
+
+
+def handle_interaction(session: Session, tenant: Tenant, interaction: Interaction,
+                       interaction_id: int, now: datetime) -> ExecutionContext:
+    """Run the chain for one interaction; the caller commits."""
+    actor = resolve_actor(tenant, interaction.from_phone)
+    convo = load_session(session, tenant.tenant, interaction.from_phone, now)
+    opted_out = is_opted_out(session, tenant.tenant, interaction.from_phone)
+    route = route_of(keyword_of(interaction.text), opted_out)
+    ctx = ExecutionContext(tenant=tenant, actor=actor, interaction=interaction,
+                           interaction_id=interaction_id, now=now, state=convo.state,
+                           slots=dict(convo.slots))
+    ctx = run_chain(CHAINS.get(route, DEFAULT_CHAIN), ctx, session)
+    _limit_stranger_replies(ctx, session)
+    save_session(convo, ctx.state, ctx.slots, now)
+    session.add(Execution(tenant=tenant.tenant, interaction_id=interaction_id, outcome=ctx.outcome,
+                          steps=[vars(step) for step in ctx.trace], created_at=now))
+    return ctx
+
+
+def run_chain(chain: tuple[Agent, ...], ctx: ExecutionContext, session: Session) -> ExecutionContext:
+    for agent in chain:
+        started = time.perf_counter()
+        ctx = agent.run(ctx, session)
+        ms = round((time.perf_counter() - started) * 1000, 2)
+        ctx.trace.append(Step(agent=agent.name, input=ctx.text[:80], outcome=ctx.outcome, ms=ms))
+    return ctx
+
+
+def _limit_stranger_replies(ctx: ExecutionContext, session: Session) -> None:
+    if ctx.actor.person is not None or not ctx.replies or ctx.outcome in CARRIER_REQUIRED:
+        return
+    phone = ctx.interaction.from_phone
+    if is_stranger(session, ctx.tenant.tenant, phone) and not stranger_may_get_reply(
+            session, ctx.tenant.tenant, phone, ctx.now):
+        ctx.replies.clear()
+        ctx.trace.append(Step(agent="limits", input=phone, outcome="reply_suppressed", ms=0.0))

@@ -1,0 +1,52 @@
+"""STOP / START / HELP as carriers define them: the whole message, nothing more."""
+from __future__ import annotations
+
+import pytest
+
+from agents.keywords import keyword_of
+from tests.conversation.test_sms_webhook import LENA, STRANGER, replies
+
+CUSTOMER = "+16175550150"
+
+
+@pytest.mark.parametrize("text, keyword", [
+    ("STOP", "stop"), ("stop", "stop"), (" Stop! ", "stop"), ("STOPALL", "stop"),
+    ("unsubscribe", "stop"), ("CANCEL", "stop"), ("end", "stop"), ("Quit", "stop"),
+    ("START", "start"), ("unstop", "start"), ("yes", "yes"), ("HELP", "help"), ("info", "help"),
+    ("I need to cancel my appointment", None), ("stop texting me about the cooler", None),
+    ("please help", None), ("", None), ("stopp", None),
+])
+def test_keywords_count_only_as_the_whole_message(text, keyword):
+    assert keyword_of(text) == keyword
+
+
+def test_stop_opts_out_until_start(twilio):
+    assert "unsubscribed" in replies(twilio.sms(CUSTOMER, "STOP"))[0]
+    assert replies(twilio.sms(CUSTOMER, "hello?")) == []
+    assert "subscribed to Harbor Street Barbers again" in replies(twilio.sms(CUSTOMER, "START"))[0]
+    assert replies(twilio.sms(CUSTOMER, "hello?"))
+
+
+def test_yes_opts_back_in_only_after_stop(twilio):
+    assert "subscribed" not in replies(twilio.sms(CUSTOMER, "yes"))[0]
+    twilio.sms(CUSTOMER, "stop")
+    assert "again" in replies(twilio.sms(CUSTOMER, "YES"))[0]
+
+
+def test_a_request_mentioning_cancel_is_not_an_opt_out(twilio):
+    reply = replies(twilio.sms(CUSTOMER, "I need to cancel my appointment"))[0]
+    assert "unsubscribed" not in reply
+    assert replies(twilio.sms(CUSTOMER, "thanks"))  # still subscribed
+
+
+def test_help_answers_the_tenants_help_text(twilio):
+    assert replies(twilio.sms(STRANGER, "HELP")) == [
+        "Harbor Street Barbers: text BOOK to book, or call us. Reply STOP to opt out."]
+
+
+def test_opt_out_is_per_tenant(twilio):
+    from tests.conftest import NORTH_NUMBER
+
+    twilio.sms(LENA, "STOP")
+    assert replies(twilio.sms(LENA, "hello")) == []
+    assert replies(twilio.sms(LENA, "hello", to=NORTH_NUMBER))
