@@ -25,9 +25,6 @@ Render = Callable[[ExecutionContext], str]
 
 def take_in(runtime: Runtime, tenant: Tenant, interaction: Interaction, render: Render) -> str:
     """The rendered answer to an interaction, computed once per provider key."""
-    stored = stored_reply(runtime, interaction.provider_key)
-    if stored is not None:
-        return stored
     try:
         with runtime.db.session() as session:
             row = _record(session, tenant, interaction)
@@ -36,8 +33,9 @@ def take_in(runtime: Runtime, tenant: Tenant, interaction: Interaction, render: 
             _record_replies(session, tenant, interaction, row.id, ctx.replies)
             return row.reply
     except IntegrityError:
-        # The same provider event is being taken in by another request; it won.
-        log.info("duplicate %s taken in concurrently", interaction.provider_key)
+        # A retry of an event already taken in (or being taken in by another request,
+        # which then waited for it to commit): answer as it was answered.
+        log.info("replay of %s answered from the record", interaction.provider_key)
         return stored_reply(runtime, interaction.provider_key) or ""
 
 
