@@ -1,0 +1,93 @@
+"""Proof rules: what a task asks for, readings as people type them, and their range.
+
+    proof_kind(task)          photo | number | text | none
+    what_to_send(task)        "a photo", "the reading in F (33 to 41)", "a short note"
+    parse_reading(text)       "done 38", "38F", "38.5 °F", "it's 38", "$1,250" -> Reading
+    reading_flags(r, rule)    ["out_of_range"] outside min..max, ["unit_mismatch"] for F vs C
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from config.schema import NumberProof, ProofRule, Task
+
+# A number with an optional currency sign before it and an optional unit after it.
+READING = re.compile(
+    r"(?<![\w.])(?P<sign>[$€£])?\s*(?P<value>-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)"
+    r"\s*(?P<unit>°\s*[fc]\b|°|degrees?\b|deg\b|[fc]\b|usd\b|dollars?\b|%)?",
+    re.IGNORECASE)
+UNIT_WORDS = {"°f": "F", "f": "F", "°c": "C", "c": "C", "usd": "USD", "dollar": "USD",
+              "dollars": "USD", "$": "USD", "%": "%", "€": "EUR", "£": "GBP"}
+BARE_DEGREES = frozenset({"°", "degree", "degrees", "deg"})
+
+
+@dataclass(frozen=True)
+class Reading:
+    value: float
+    unit: str | None  # as given; None when the text gave none
+
+    @property
+    def text(self) -> str:
+        return f"{self.value:g}"
+
+
+def proof_kind(task: Task) -> str:
+    return "number" if isinstance(task.proof, ProofRule) else task.proof
+
+
+def what_to_send(task: Task) -> str:
+    kind = proof_kind(task)
+    if kind == "number":
+        return f"the reading{_range_words(task.proof.number)}"
+    return {"photo": "a photo", "text": "a short note", "none": "nothing more"}[kind]
+
+
+def _range_words(rule: NumberProof) -> str:
+    unit = f" in {rule.unit}" if rule.unit else ""
+    if rule.min is not None and rule.max is not None:
+        return f"{unit} ({rule.min:g} to {rule.max:g})"
+    return unit
+
+
+def parse_reading(text: str) -> Reading | None:
+    """The first number in a text, with the unit written beside it."""
+    match = READING.search(text)
+    if match is None:
+        return None
+    value = float(match["value"].replace(",", ""))
+    return Reading(value=value, unit=_unit_of(match["sign"], match["unit"]))
+
+
+def _unit_of(sign: str | None, written: str | None) -> str | None:
+    if sign:
+        return UNIT_WORDS[sign]
+    if not written:
+        return None
+    word = re.sub(r"\s+", "", written).casefold()
+    if word in BARE_DEGREES:
+        return "°"
+    return UNIT_WORDS.get(word)
+
+
+def reading_flags(reading: Reading, rule: NumberProof) -> list[str]:
+    if not _same_unit(reading.unit, rule.unit):
+        return ["unit_mismatch"]
+    low = rule.min if rule.min is not None else float("-inf")
+    high = rule.max if rule.max is not None else float("inf")
+    return [] if low <= reading.value <= high else ["out_of_range"]
+
+
+def recorded_unit(reading: Reading, rule: NumberProof) -> str:
+    """The unit stored with a reading: the task's, unless the text said another."""
+    if reading.unit in (None, "°") or _same_unit(reading.unit, rule.unit):
+        return rule.unit
+    return reading.unit
+
+
+def _same_unit(given: str | None, expected: str) -> bool:
+    if given is None or not expected:
+        return True
+    if given == "°":  # "38 degrees": degrees of whatever scale the task uses
+        return expected.upper() in ("F", "C")
+    return given.casefold() == expected.casefold()
