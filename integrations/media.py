@@ -1,0 +1,199 @@
+"""MMS media: fetched from Twilio only, checked, hashed and stored.
+
+    fetch_image(url, settings)        -> Image (bytes, type, sha256, capture time)
+    store_image(image, root, tenant)  -> the path it is kept at: ROOT/TENANT/SHA.EXT
+
+A forged webhook can name any MediaUrl, and Twilio's media URLs need the account's
+credentials, so a URL is fetched only from Twilio's hosts or TWILIO_API_BASE_URL, every
+redirect is checked the same way, and the credentials go only to the API host itself
+(the CDN's redirect URLs are signed). Errors, drawn as integrations/errors.py draws them:
+
+    PermanentError
+     ├── ForbiddenMedia     a host Onward does not fetch from (nothing is requested)
+     ├── UnsupportedMedia   not an image (by header or by its bytes)
+     └── MediaTooLarge      over 5 MB
+    TemporaryError          timeouts, connection errors, 5xx
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import requests
+from PIL import Image as PillowImage, UnidentifiedImageError
+
+from config.settings import Settings
+from integrations.errors import PermanentError, TemporaryError
+
+MAX_BYTES = 5 * 1024 * 1024
+TIMEOUT = (3.05, 10)  # connect, read: seconds
+MAX_REDIRECTS = 3
+CHUNK = 64 * 1024
+TWILIO_API_HOST = "api.twilio.com"
+TWILIO_CDN_SUFFIX = ".twiliocdn.com"
+S3_HOSTS = frozenset({"s3-external-1.amazonaws.com", "s3.amazonaws.com"})  # path /media.twiliocdn.com/...
+IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp",
+               "image/heic": "heic"}
+PILLOW_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
+HEIC_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1")
+EXIF_IFD, DATETIME_ORIGINAL, DATETIME = 0x8769, 36867, 306
+
+
+class ForbiddenMedia(PermanentError):
+    pass
+
+
+class UnsupportedMedia(PermanentError):
+    pass
+
+
+class MediaTooLarge(PermanentError):
+    pass
+
+
+@dataclass(frozen=True)
+class Image:
+    content: bytes
+    content_type: str
+    sha256: str
+    taken_at: datetime | None  # EXIF DateTimeOriginal, camera-local (naive)
+
+    @property
+    def ext(self) -> str:
+        return IMAGE_TYPES[self.content_type]
+
+
+def fetch_image(url: str, settings: Settings) -> Image:
+    response = _get_following_allowed_redirects(url, settings)
+    with response:
+        header_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if header_type not in IMAGE_TYPES:
+            raise UnsupportedMedia(f"media of type {header_type or 'unknown'} is not an image")
+        content = _read_at_most(response, MAX_BYTES)
+    return checked_image(content, header_type)
+
+
+def checked_image(content: bytes, header_type: str) -> Image:
+    sniffed = sniff_type(content)
+    if sniffed is None or header_type not in IMAGE_TYPES:
+        raise UnsupportedMedia("media is not a JPEG, PNG, GIF, WebP or HEIC image")
+    return Image(content=content, content_type=sniffed, sha256=hashlib.sha256(content).hexdigest(),
+                 taken_at=capture_time(content))
+
+
+def is_allowed(url: str, settings: Settings) -> bool:
+    parts = urlsplit(url)
+    if _origin(url) == _base_origin(settings):
+        return True
+    host = (parts.hostname or "").lower()
+    if parts.scheme != "https" or parts.port not in (None, 443):
+        return False
+    if host == TWILIO_API_HOST or host.endswith(TWILIO_CDN_SUFFIX):
+        return True
+    return host in S3_HOSTS and parts.path.startswith("/media.twiliocdn.com/")
+
+
+def _sends_credentials(url: str, settings: Settings) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return _origin(url) == _base_origin(settings) or host == TWILIO_API_HOST
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, (parts.hostname or "").lower(), port
+
+
+def _base_origin(settings: Settings) -> tuple[str, str, int | None] | None:
+    return _origin(settings.twilio_api_base_url) if settings.twilio_api_base_url else None
+
+
+def _get_following_allowed_redirects(url: str, settings: Settings) -> requests.Response:
+    for _ in range(MAX_REDIRECTS + 1):
+        if not is_allowed(url, settings):
+            raise ForbiddenMedia(f"media host of {url!r} is not Twilio's")
+        response = _get(url, settings)
+        if not response.is_redirect:
+            _raise_for_status(response)
+            return response
+        response.close()
+        url = urljoin(url, response.headers.get("Location", ""))
+    raise PermanentError("media redirected too many times")
+
+
+def _get(url: str, settings: Settings) -> requests.Response:
+    auth = None
+    if _sends_credentials(url, settings) and settings.has_twilio_credentials:
+        auth = (settings.twilio_account_sid, settings.twilio_auth_token)
+    try:
+        return requests.get(url, auth=auth, timeout=TIMEOUT, stream=True, allow_redirects=False)
+    except requests.RequestException as exc:
+        raise TemporaryError(f"media fetch failed: {exc}") from exc
+
+
+def _raise_for_status(response: requests.Response) -> None:
+    if response.status_code < 400:
+        return
+    response.close()
+    error = TemporaryError if response.status_code >= 500 or response.status_code == 429 else PermanentError
+    raise error(f"media fetch answered {response.status_code}", code=str(response.status_code))
+
+
+def _read_at_most(response: requests.Response, limit: int) -> bytes:
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise MediaTooLarge(f"media is {declared} bytes, more than {limit}")
+    body = bytearray()
+    try:
+        for chunk in response.iter_content(CHUNK):
+            body += chunk
+            if len(body) > limit:
+                raise MediaTooLarge(f"media is more than {limit} bytes")
+    except requests.RequestException as exc:
+        raise TemporaryError(f"media download failed: {exc}") from exc
+    return bytes(body)
+
+
+def sniff_type(content: bytes) -> str | None:
+    """The image type the bytes themselves show, or None."""
+    if content[4:8] == b"ftyp" and content[8:12] in HEIC_BRANDS:
+        return "image/heic"
+    try:
+        with PillowImage.open(io.BytesIO(content)) as image:
+            return PILLOW_TYPES.get(image.format or "")
+    except (UnidentifiedImageError, OSError, ValueError):
+        return None
+
+
+def capture_time(content: bytes) -> datetime | None:
+    """When the camera says the photo was taken (EXIF DateTimeOriginal), if it says."""
+    try:
+        with PillowImage.open(io.BytesIO(content)) as image:
+            exif = image.getexif()
+            stamp = exif.get_ifd(EXIF_IFD).get(DATETIME_ORIGINAL) or exif.get(DATETIME)
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return None
+    try:
+        return datetime.strptime(str(stamp).strip("\x00 "), "%Y:%m:%d %H:%M:%S") if stamp else None
+    except ValueError:
+        return None
+
+
+def store_image(image: Image, root: Path, tenant: str) -> Path:
+    """Keep an image at ROOT/TENANT/SHA.EXT; the same bytes are written once."""
+    path = root / tenant / f"{image.sha256}.{image.ext}"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(image.content)
+        partial.replace(path)
+    return path
+
+
+def proof_dir(settings: Settings) -> Path:
+    return settings.var_dir / "proof"

@@ -1,0 +1,168 @@
+"""Fetching MMS media: Twilio's hosts only, credentials only to the API, images only, 5 MB."""
+from __future__ import annotations
+
+import base64
+import io
+import threading
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from PIL import Image as PillowImage
+
+from config.settings import load_settings
+from integrations.errors import PermanentError
+from integrations.media import (ForbiddenMedia, MediaTooLarge, UnsupportedMedia, capture_time, fetch_image,
+                                is_allowed, store_image)
+
+SID, TOKEN = "AC" + "1" * 32, "media-token"
+MEDIA_PATH = f"/2010-04-01/Accounts/{SID}/Messages/MM{'2' * 32}/Media/ME{'3' * 32}"
+
+
+def jpeg(taken: datetime | None = None, size=(8, 8), color="red") -> bytes:
+    image, out = PillowImage.new("RGB", size, color), io.BytesIO()
+    exif = PillowImage.Exif()
+    if taken:
+        exif.get_ifd(0x8769)[36867] = taken.strftime("%Y:%m:%d %H:%M:%S")
+    image.save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def png() -> bytes:
+    out = io.BytesIO()
+    PillowImage.new("RGB", (4, 4), "blue").save(out, "PNG")
+    return out.getvalue()
+
+
+class MediaServer:
+    """Twilio's media URL shape on 127.0.0.1; answers from a table of path -> (type, body)."""
+
+    def __init__(self):
+        self.files: dict[str, tuple[str, bytes]] = {}
+        self.redirects: dict[str, str] = {}
+        self.requests: list[tuple[str, str | None]] = []  # path, Authorization
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                outer.requests.append((self.path, self.headers.get("Authorization")))
+                if self.path in outer.redirects:
+                    self.send_response(307)
+                    self.send_header("Location", outer.redirects[self.path])
+                    self.end_headers()
+                    return
+                if self.path.startswith("/2010-04-01/") and self.headers.get("Authorization") != outer.auth:
+                    self.send_response(401)
+                    self.end_headers()
+                    return
+                kind, body = outer.files.get(self.path, ("text/plain", b"not found"))
+                self.send_response(200 if self.path in outer.files else 404)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.auth = "Basic " + base64.b64encode(f"{SID}:{TOKEN}".encode()).decode()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def add(self, body: bytes, kind: str = "image/jpeg", path: str = MEDIA_PATH) -> str:
+        self.files[path] = (kind, body)
+        return self.url + path
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def media():
+    server = MediaServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def settings(media, tmp_path):
+    return load_settings({"TWILIO_ACCOUNT_SID": SID, "TWILIO_AUTH_TOKEN": TOKEN,
+                          "TWILIO_API_BASE_URL": media.url, "ONWARD_VAR_DIR": str(tmp_path)})
+
+
+def test_an_image_is_fetched_with_the_accounts_credentials_and_hashed(media, settings):
+    body = jpeg()
+    image = fetch_image(media.add(body), settings)
+    assert image.content == body and image.content_type == "image/jpeg" and len(image.sha256) == 64
+    assert media.requests == [(MEDIA_PATH, media.auth)]
+
+
+def test_a_redirect_to_the_cdn_is_followed_without_credentials(media, settings):
+    media.add(png(), "image/png", path="/cdn/AC1/abc")
+    media.redirects[MEDIA_PATH] = "/cdn/AC1/abc"
+    image = fetch_image(media.url + MEDIA_PATH, settings)
+    assert image.content_type == "image/png"
+    assert [path for path, _ in media.requests] == [MEDIA_PATH, "/cdn/AC1/abc"]
+
+
+def test_a_redirect_to_another_host_is_not_followed(media, settings):
+    media.redirects[MEDIA_PATH] = "https://evil.example/steal"
+    with pytest.raises(ForbiddenMedia):
+        fetch_image(media.url + MEDIA_PATH, settings)
+    assert len(media.requests) == 1
+
+
+@pytest.mark.parametrize("host", ["http://127.0.0.2:{port}", "https://evil.example", "http://api.twilio.com",
+                                  "https://api.twilio.com.evil.example"])
+def test_other_hosts_are_never_fetched(media, settings, host):
+    url = host.format(port=media.server.server_port) + MEDIA_PATH
+    with pytest.raises(ForbiddenMedia):
+        fetch_image(url, settings)
+    assert media.requests == []
+
+
+@pytest.mark.parametrize("url, allowed", [
+    ("https://api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1", True),
+    ("https://mms.twiliocdn.com/AC1/abc", True),
+    ("https://s3-external-1.amazonaws.com/media.twiliocdn.com/AC1/abc", True),
+    ("https://s3-external-1.amazonaws.com/attacker-bucket/abc", False),
+    ("https://twiliocdn.com.evil.example/x", False),
+    ("http://mms.twiliocdn.com/AC1/abc", False),
+])
+def test_twilios_hosts(url, allowed):
+    assert is_allowed(url, load_settings({})) is allowed
+
+
+@pytest.mark.parametrize("kind, body", [
+    ("text/plain", b"hello"), ("application/pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj\n"),
+    ("image/jpeg", b"%PDF-1.4 pretending to be a photo"),  # the header lies; the bytes don't
+])
+def test_anything_but_an_image_is_refused(media, settings, kind, body):
+    with pytest.raises(UnsupportedMedia):
+        fetch_image(media.add(body, kind), settings)
+
+
+def test_more_than_5_mb_is_refused(media, settings):
+    body = jpeg() + b"\0" * (5 * 1024 * 1024)
+    with pytest.raises(MediaTooLarge):
+        fetch_image(media.add(body), settings)
+
+
+def test_a_missing_file_is_a_permanent_error(media, settings):
+    with pytest.raises(PermanentError):
+        fetch_image(media.url + MEDIA_PATH, settings)
+
+
+def test_the_capture_time_comes_from_exif():
+    assert capture_time(jpeg(datetime(2026, 3, 1, 8, 15))) == datetime(2026, 3, 1, 8, 15)
+    assert capture_time(jpeg()) is None
+
+
+def test_an_image_is_stored_once_under_tenant_and_hash(media, settings, tmp_path):
+    image = fetch_image(media.add(jpeg()), settings)
+    path = store_image(image, tmp_path / "proof", "harbor-barbers")
+    assert path == tmp_path / "proof" / "harbor-barbers" / f"{image.sha256}.jpg"
+    assert path.read_bytes() == image.content
+    assert store_image(image, tmp_path / "proof", "harbor-barbers") == path
