@@ -11,6 +11,7 @@ from agents.compliance import HelpAgent, OptInAgent, OptOutAgent, SilenceAgent, 
 from agents.context import ExecutionContext, Interaction, Step
 from agents.fallback import FallbackAgent
 from agents.keywords import keyword_of
+from agents.staff import StaffAgent
 from config.schema import Tenant
 from routing.limits import is_stranger, stranger_may_get_reply
 from routing.sessions import load_session, save_session
@@ -23,18 +24,21 @@ CHAINS: dict[str, tuple[Agent, ...]] = {
     "start": (OptInAgent(),),
     "help": (HelpAgent(),),
     "opted_out": (SilenceAgent(),),
+    "staff": (StaffAgent(),),  # a configured person's texts: done, tasks, steps, skip
 }
 DEFAULT_CHAIN: tuple[Agent, ...] = (FallbackAgent(),)
 # Answers carriers require whatever the sender's history: never rate-limited.
 CARRIER_REQUIRED = frozenset({"opted_out", "opted_in", "help"})
 
 
-def route_of(keyword: str | None, opted_out: bool) -> str:
+def route_of(keyword: str | None, opted_out: bool, person: bool = False) -> str:
     if keyword == "yes":  # opts back in only an opted-out number; otherwise it's an answer
         keyword = "start" if opted_out else None
     if keyword in ("stop", "start", "help"):
         return keyword
-    return "opted_out" if opted_out else "idle"
+    if opted_out:
+        return "opted_out"
+    return "staff" if person else "idle"
 
 
 def handle_interaction(session: Session, tenant: Tenant, interaction: Interaction,
@@ -43,7 +47,7 @@ def handle_interaction(session: Session, tenant: Tenant, interaction: Interactio
     actor = resolve_actor(tenant, interaction.from_phone)
     convo = load_session(session, tenant.tenant, interaction.from_phone, now)
     opted_out = is_opted_out(session, tenant.tenant, interaction.from_phone)
-    route = route_of(keyword_of(interaction.text), opted_out)
+    route = route_of(keyword_of(interaction.text), opted_out, actor.person is not None)
     ctx = ExecutionContext(tenant=tenant, actor=actor, interaction=interaction,
                            interaction_id=interaction_id, now=now, state=convo.state,
                            slots=dict(convo.slots))

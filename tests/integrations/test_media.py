@@ -1,87 +1,23 @@
 """Fetching MMS media: Twilio's hosts only, credentials only to the API, images only, 5 MB."""
 from __future__ import annotations
 
-import base64
-import io
-import threading
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from PIL import Image as PillowImage
 
 from config.settings import load_settings
 from integrations.errors import PermanentError
 from integrations.media import (ForbiddenMedia, MediaTooLarge, UnsupportedMedia, capture_time, fetch_image,
                                 is_allowed, store_image)
+from tests.fakes.twilio_media import MediaServer, jpeg, png
 
 SID, TOKEN = "AC" + "1" * 32, "media-token"
 MEDIA_PATH = f"/2010-04-01/Accounts/{SID}/Messages/MM{'2' * 32}/Media/ME{'3' * 32}"
 
 
-def jpeg(taken: datetime | None = None, size=(8, 8), color="red") -> bytes:
-    image, out = PillowImage.new("RGB", size, color), io.BytesIO()
-    exif = PillowImage.Exif()
-    if taken:
-        exif.get_ifd(0x8769)[36867] = taken.strftime("%Y:%m:%d %H:%M:%S")
-    image.save(out, "JPEG", exif=exif.tobytes())
-    return out.getvalue()
-
-
-def png() -> bytes:
-    out = io.BytesIO()
-    PillowImage.new("RGB", (4, 4), "blue").save(out, "PNG")
-    return out.getvalue()
-
-
-class MediaServer:
-    """Twilio's media URL shape on 127.0.0.1; answers from a table of path -> (type, body)."""
-
-    def __init__(self):
-        self.files: dict[str, tuple[str, bytes]] = {}
-        self.redirects: dict[str, str] = {}
-        self.requests: list[tuple[str, str | None]] = []  # path, Authorization
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                outer.requests.append((self.path, self.headers.get("Authorization")))
-                if self.path in outer.redirects:
-                    self.send_response(307)
-                    self.send_header("Location", outer.redirects[self.path])
-                    self.end_headers()
-                    return
-                if self.path.startswith("/2010-04-01/") and self.headers.get("Authorization") != outer.auth:
-                    self.send_response(401)
-                    self.end_headers()
-                    return
-                kind, body = outer.files.get(self.path, ("text/plain", b"not found"))
-                self.send_response(200 if self.path in outer.files else 404)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.auth = "Basic " + base64.b64encode(f"{SID}:{TOKEN}".encode()).decode()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-
-    def add(self, body: bytes, kind: str = "image/jpeg", path: str = MEDIA_PATH) -> str:
-        self.files[path] = (kind, body)
-        return self.url + path
-
-    def stop(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
 def media():
-    server = MediaServer()
+    server = MediaServer(SID, TOKEN)
     yield server
     server.stop()
 
@@ -94,7 +30,7 @@ def settings(media, tmp_path):
 
 def test_an_image_is_fetched_with_the_accounts_credentials_and_hashed(media, settings):
     body = jpeg()
-    image = fetch_image(media.add(body), settings)
+    image = fetch_image(media.add(body, path=MEDIA_PATH), settings)
     assert image.content == body and image.content_type == "image/jpeg" and len(image.sha256) == 64
     assert media.requests == [(MEDIA_PATH, media.auth)]
 

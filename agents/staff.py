@@ -1,0 +1,285 @@
+"""Staff texts about their runs: done (with proof), tasks, steps, can't/skip, and help.
+
+Multi-turn state lives in the conversation slots:
+    slots["pick"]      {"runs": [ids], "text": ..., "media": [[url, type]]}   a numbered list was sent
+    slots["awaiting"]  {"run": id, "kind": photo|number|text, "until": ISO}   done was refused
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Callable
+
+from sqlalchemy.orm import Session
+
+from agents.context import ExecutionContext, Media
+from agents.staff_intent import Command, note_of, parse_command
+from config.schema import Task
+from config.settings import Settings
+from integrations.errors import IntegrationError, PermanentError
+from integrations.media import MediaTooLarge, fetch_image, proof_dir, store_image
+from recurring.completion import (add_flags, complete_run, hand_to_backup, notify_managers, open_run,
+                                  open_runs_for, photo_used_for, record_proof)
+from recurring.proof import Reading, proof_kind, reading_flags, recorded_unit, what_to_send
+from store.models import Run
+
+PROOF_WAIT = timedelta(minutes=15)
+HELP = ("Text DONE when a task is finished (with its photo, reading or note), TASKS for what's open, "
+        "STEPS for how, or SKIP and why to hand it to your backup.")
+NOTHING_OPEN = "Nothing is open for you right now."
+
+
+def _app_settings() -> Settings:
+    from runtime import current_runtime  # the app's settings, for media fetching
+
+    return current_runtime().settings
+
+
+class StaffAgent:
+    name = "staff"
+
+    def __init__(self, settings: Callable[[], Settings] = _app_settings):
+        self.settings = settings
+
+    def run(self, ctx: ExecutionContext, session: Session) -> ExecutionContext:
+        command = parse_command(ctx.text, bool(ctx.interaction.media))
+        if command.kind == "unknown" and _awaiting(ctx, "text"):
+            command = Command("done")
+        handler = getattr(self, f"_{command.kind}")
+        handler(ctx, session, command)
+        ctx.state = "awaiting_proof" if "awaiting" in ctx.slots else "picking_run" if "pick" in ctx.slots else "idle"
+        return ctx
+
+    # -- the commands, one method each -------------------------------------------------
+
+    def _tasks(self, ctx: ExecutionContext, session: Session, command: Command) -> None:
+        runs = _my_runs(ctx, session)
+        ctx.reply(f"Open for you: {_numbered(ctx, runs)}" if runs else NOTHING_OPEN)
+        ctx.outcome = "tasks_listed"
+
+    _question = _tasks
+
+    def _steps(self, ctx: ExecutionContext, session: Session, command: Command) -> None:
+        runs = _my_runs(ctx, session)
+        run = (_named(ctx, runs, command.words) or runs or [None])[0]
+        ctx.outcome = "steps_sent"
+        if run is None:
+            ctx.reply(NOTHING_OPEN)
+            return
+        task = ctx.tenant.task(run.task)
+        steps = " ".join(f"{i}. {s}" for i, s in enumerate(task.steps if task else (), 1))
+        send = f" Then text DONE with {what_to_send(task)}." if task and proof_kind(task) != "none" else ""
+        ctx.reply(f"{run.title}: {steps or 'no steps written down.'}{send}")
+
+    def _skip(self, ctx: ExecutionContext, session: Session, command: Command) -> None:
+        run = self._chosen_run(ctx, session, command)
+        if run is None:
+            return
+        ctx.slots.pop("pick", None)
+        if not command.reason:
+            ctx.reply(f"Tell me why, e.g. SKIP {run.title.split()[0].lower()} out of supplies.")
+            ctx.outcome = "skip_needs_reason"
+            return
+        backup = hand_to_backup(session, ctx.tenant, run, command.reason, ctx.now, ctx.interaction_id)
+        ctx.outcome = "handed_to_backup" if backup else "no_backup"
+        ctx.reply(f"OK, {run.title} is with {backup.name} now." if backup else
+                  f"{run.title} has no backup, so it stays with you. Please tell your manager.")
+
+    def _not_yet(self, ctx: ExecutionContext, session: Session, command: Command) -> None:
+        ctx.reply("OK. Text DONE when it's finished.")
+        ctx.outcome = "not_yet"
+
+    def _unknown(self, ctx: ExecutionContext, session: Session, command: Command) -> None:
+        ctx.reply(f"Hi {ctx.actor.person.name.split()[0]}, I couldn't act on that. {HELP}")
+        ctx.outcome = "not_understood"
+
+    def _done(self, ctx: ExecutionContext, session: Session, command: Command) -> None:
+        run = self._chosen_run(ctx, session, command)
+        if run is None:
+            return
+        command, media = _with_picked(ctx, command)
+        ctx.slots.pop("pick", None)
+        task = ctx.tenant.task(run.task)
+        kind = proof_kind(task) if task else "none"
+        getattr(self, f"_prove_{kind}")(ctx, session, run, task, command, media)
+
+    # -- which run -----------------------------------------------------------------------
+
+    def _chosen_run(self, ctx: ExecutionContext, session: Session, command: Command) -> Run | None:
+        runs = _my_runs(ctx, session)
+        if not runs:
+            ctx.slots.pop("pick", None)
+            ctx.reply(NOTHING_OPEN)
+            ctx.outcome = "nothing_open"
+            return None
+        run = _picked(ctx, session, command) or _only(_named(ctx, runs, command.words))
+        run = run or _awaited(ctx, session) or _only(runs) or _only(_fitting(ctx, runs, command))
+        if run is None:
+            _ask_which(ctx, runs)
+        return run
+
+    # -- proof by kind -------------------------------------------------------------------
+
+    def _prove_none(self, ctx, session, run: Run, task: Task | None, command: Command, media) -> None:
+        self._complete(ctx, session, run, [])
+
+    def _prove_text(self, ctx, session, run: Run, task: Task, command: Command, media) -> None:
+        note = _note(ctx.text, task, run)
+        if not note:
+            return self._refuse(ctx, run, task, "text")
+        record_proof(session, run, ctx.now, "text", value=note)
+        self._complete(ctx, session, run, [])
+
+    def _prove_number(self, ctx, session, run: Run, task: Task, command: Command, media) -> None:
+        reading = command.reading
+        if reading is None:
+            return self._refuse(ctx, run, task, "number")
+        rule = task.proof.number
+        flags, unit = reading_flags(reading, rule), recorded_unit(reading, rule)
+        record_proof(session, run, ctx.now, "number", value=reading.text, unit=unit, flags=flags)
+        self._complete(ctx, session, run, flags, f"{reading.text} {unit}".strip())
+        if "out_of_range" in flags:
+            _tell_managers_out_of_range(ctx, session, run, reading, unit)
+            ctx.reply(f"{reading.text} {unit} is outside {rule.min:g} to {rule.max:g}: "
+                      "I've told the manager.")
+
+    def _prove_photo(self, ctx, session, run: Run, task: Task, command: Command,
+                     photos: tuple[Media, ...]) -> None:
+        if not photos:
+            return self._refuse(ctx, run, task, "photo")
+        try:
+            image = fetch_image(photos[0].url, self.settings())
+        except IntegrationError as exc:
+            return self._photo_failed(ctx, run, exc)
+        used = photo_used_for(session, ctx.tenant.tenant, image.sha256, run.id)
+        if used is not None:
+            ctx.reply(f"That photo was already used for {used.title}. Please send a new photo of {run.title}.")
+            ctx.outcome = "photo_reused"
+            return
+        path = store_image(image, proof_dir(self.settings()), ctx.tenant.tenant)
+        flags = ["photo_older_than_slot"] if _older_than_slot(ctx, image.taken_at, run) else []
+        record_proof(session, run, ctx.now, "photo", media_path=str(path), sha256=image.sha256, flags=flags)
+        self._complete(ctx, session, run, flags)
+
+    def _photo_failed(self, ctx: ExecutionContext, run: Run, exc: IntegrationError) -> None:
+        if isinstance(exc, MediaTooLarge):
+            ctx.reply(f"That photo is over 5 MB. Please send a smaller photo of {run.title}.")
+        elif isinstance(exc, PermanentError):
+            ctx.reply(f"I can only take a photo (JPEG, PNG, GIF, WebP or HEIC) for {run.title}. Please send one.")
+        else:
+            ctx.reply("I couldn't download your photo. Please send it again.")
+        _await(ctx, run, "photo")
+        ctx.outcome = "photo_refused"
+
+    def _refuse(self, ctx: ExecutionContext, run: Run, task: Task, kind: str) -> None:
+        example = {"photo": "", "number": " e.g. DONE 38", "text": " e.g. DONE and what you noticed"}[kind]
+        ctx.reply(f"{run.title} needs {what_to_send(task)} to count as done. Send it{example} "
+                  f"(within 15 minutes for a photo). It stays open until then.")
+        _await(ctx, run, kind)
+        ctx.outcome = "proof_missing"
+
+    def _complete(self, ctx, session, run: Run, flags: list[str], value: str = "") -> None:
+        complete_run(run, ctx.actor.person.id, ctx.now, flags)
+        ctx.slots.pop("awaiting", None)
+        late = " (late)" if run.state == "late" else ""
+        recorded = f": {value} recorded" if value else ""
+        noted = " The photo looks older than this task's time, so it's flagged." if (
+            "photo_older_than_slot" in flags) else ""
+        ctx.reply(f"Thanks {ctx.actor.person.name.split()[0]}, {run.title} is done{late}{recorded}.{noted}")
+        ctx.outcome = f"run_{run.state}"
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+def _my_runs(ctx: ExecutionContext, session: Session) -> list[Run]:
+    return open_runs_for(session, ctx.tenant.tenant, ctx.actor.person.id)
+
+
+def _only(runs: list[Run]) -> Run | None:
+    return runs[0] if len({r.task for r in runs}) == 1 else None
+
+
+def _named(ctx: ExecutionContext, runs: list[Run], words: tuple[str, ...]) -> list[Run]:
+    return [r for r in runs if words and set(words) & _name_words(ctx.tenant.task(r.task), r)]
+
+
+def _name_words(task: Task | None, run: Run) -> set[str]:
+    title = task.title if task else run.title
+    words = {w for w in title.casefold().replace("-", " ").split() if len(w) > 3}
+    return words | {run.task, *run.task.split("-")}
+
+
+def _fitting(ctx: ExecutionContext, runs: list[Run], command: Command) -> list[Run]:
+    """Runs whose proof fits what was sent: a photo, or a reading."""
+    wanted = "photo" if ctx.interaction.media else "number" if command.reading else None
+    tasks = {r.task: ctx.tenant.task(r.task) for r in runs}
+    return [r for r in runs if wanted and tasks[r.task] and proof_kind(tasks[r.task]) == wanted]
+
+
+def _picked(ctx: ExecutionContext, session: Session, command: Command) -> Run | None:
+    pick = ctx.slots.get("pick")
+    if not pick or command.pick is None or not 1 <= command.pick <= len(pick["runs"]):
+        return None
+    return open_run(session, ctx.tenant.tenant, pick["runs"][command.pick - 1])
+
+
+def _with_picked(ctx: ExecutionContext, command: Command) -> tuple[Command, tuple[Media, ...]]:
+    """The command and photos to act on: an answer to a list carries the first message's."""
+    pick = ctx.slots.get("pick")
+    if not pick or command.pick is None:
+        return command, ctx.interaction.media
+    first = parse_command(pick["text"], bool(pick["media"]))
+    answered = command.reading if ctx.text.strip(" #.):-") != str(command.pick) else None
+    saved = tuple(Media(url, kind) for url, kind in pick["media"])
+    return Command("done", first.words, first.reading or answered), ctx.interaction.media or saved
+
+
+def _awaited(ctx: ExecutionContext, session: Session) -> Run | None:
+    waiting = ctx.slots.get("awaiting")
+    if not waiting or ctx.now > datetime.fromisoformat(waiting["until"]):
+        return None
+    if waiting["kind"] == "photo" and not ctx.interaction.media:
+        return None
+    return open_run(session, ctx.tenant.tenant, waiting["run"])
+
+
+def _awaiting(ctx: ExecutionContext, kind: str) -> bool:
+    waiting = ctx.slots.get("awaiting")
+    return bool(waiting and waiting["kind"] == kind and ctx.now <= datetime.fromisoformat(waiting["until"]))
+
+
+def _await(ctx: ExecutionContext, run: Run, kind: str) -> None:
+    ctx.slots["awaiting"] = {"run": run.id, "kind": kind, "until": (ctx.now + PROOF_WAIT).isoformat()}
+
+
+def _ask_which(ctx: ExecutionContext, runs: list[Run]) -> None:
+    ctx.slots["pick"] = {"runs": [r.id for r in runs], "text": ctx.text,
+                         "media": [[m.url, m.content_type] for m in ctx.interaction.media]}
+    ctx.reply(f"Which one? {_numbered(ctx, runs)} Reply with its number.")
+    ctx.outcome = "asked_which_run"
+
+
+def _numbered(ctx: ExecutionContext, runs: list[Run]) -> str:
+    return " ".join(f"{i}. {r.title} (due {_clock(ctx, r.due_at)})" for i, r in enumerate(runs, 1))
+
+
+def _clock(ctx: ExecutionContext, moment: datetime) -> str:
+    local, today = moment.astimezone(ctx.tenant.zone), ctx.now.astimezone(ctx.tenant.zone).date()
+    clock = local.strftime("%I:%M %p").lstrip("0")
+    return clock if local.date() == today else f"{local:%a} {clock}"
+
+
+def _note(text: str, task: Task, run: Run) -> str:
+    note = note_of(text)
+    leftover = set(note.casefold().replace(",", " ").split()) - _name_words(task, run) - {"done"}
+    return note if leftover else ""
+
+
+def _older_than_slot(ctx: ExecutionContext, taken_at: datetime | None, run: Run) -> bool:
+    return taken_at is not None and taken_at.replace(tzinfo=ctx.tenant.zone) < run.slot
+
+
+def _tell_managers_out_of_range(ctx, session, run: Run, reading: Reading, unit: str) -> None:
+    add_flags(run, ["out_of_range"])
+    who = ctx.actor.person.name
+    body = f"{run.title}: {who} recorded {reading.text} {unit}, outside the allowed range. Please check now."
+    notify_managers(session, ctx.tenant, body, ctx.actor.person.id, ctx.interaction_id)

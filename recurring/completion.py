@@ -1,0 +1,83 @@
+"""Completing runs and handing them on: the changes a staff text makes to a run.
+
+The caller's session holds every change and every outbox row, and the caller commits.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from config.schema import Person, Tenant
+from confirmations.outbox import queue_message
+from store.models import Proof, Run
+
+NOTIFIED_ROLES = ("manager", "owner")
+
+
+def open_runs_for(session: Session, tenant: str, person_id: str) -> list[Run]:
+    query = (select(Run).where(Run.tenant == tenant, Run.assignee == person_id, Run.state == "open")
+             .order_by(Run.due_at, Run.id))
+    return list(session.scalars(query))
+
+
+def open_run(session: Session, tenant: str, run_id: int) -> Run | None:
+    run = session.get(Run, run_id)
+    return run if run is not None and run.tenant == tenant and run.state == "open" else None
+
+
+def complete_run(run: Run, person_id: str, now: datetime, flags: list[str] = ()) -> Run:
+    """Done, or late when after its due time; by whom and when."""
+    run.state = "late" if now > run.due_at else "done"
+    run.completed_by, run.completed_at = person_id, now
+    add_flags(run, flags)
+    return run
+
+
+def add_flags(run: Run, flags: list[str]) -> None:
+    run.flags = list(dict.fromkeys([*(run.flags or []), *flags]))  # a new list: JSON change tracking
+
+
+def record_proof(session: Session, run: Run, now: datetime, kind: str, **fields) -> Proof:
+    proof = Proof(tenant=run.tenant, run_id=run.id, kind=kind, received_at=now,
+                  flags=list(fields.pop("flags", [])), **fields)
+    session.add(proof)
+    return proof
+
+
+def photo_used_for(session: Session, tenant: str, sha256: str, run_id: int) -> Run | None:
+    """Another run of this tenant that this same image already proved, if any."""
+    query = (select(Run).join(Proof, Proof.run_id == Run.id)
+             .where(Proof.tenant == tenant, Proof.sha256 == sha256, Proof.run_id != run_id).limit(1))
+    return session.scalar(query)
+
+
+def hand_to_backup(session: Session, tenant: Tenant, run: Run, reason: str, now: datetime,
+                   interaction_id: int | None = None) -> Person | None:
+    """Give the run to its task's backup now, record why, and text the backup."""
+    task = tenant.task(run.task)
+    backup = tenant.person(task.backup) if task and task.backup else None
+    if backup is None or backup.id == run.assignee:
+        return None
+    handed_by = run.assignee
+    run.assignee = backup.id
+    add_flags(run, ["handed_to_backup"])
+    record_proof(session, run, now, "text", value=f"handed to {backup.id} by {handed_by}: {reason}",
+                 flags=["handed_to_backup"])
+    who = tenant.person(handed_by)
+    body = (f"{who.name if who else handed_by} can't do {run.title} ({reason}). "
+            f"It's yours now: text DONE when it's finished.")
+    queue_message(session, tenant=tenant.tenant, to=backup.phone, from_=tenant.numbers[0], body=body,
+                  purpose="reminder", interaction_id=interaction_id)
+    return backup
+
+
+def notify_managers(session: Session, tenant: Tenant, body: str, sender: str | None,
+                    interaction_id: int | None = None) -> list[Person]:
+    """Text the tenant's managers and owner at once (not the person who caused it)."""
+    people = [p for p in tenant.people if p.role in NOTIFIED_ROLES and p.id != sender]
+    for person in people:
+        queue_message(session, tenant=tenant.tenant, to=person.phone, from_=tenant.numbers[0],
+                      body=body, purpose="notice", interaction_id=interaction_id)
+    return people

@@ -1,0 +1,88 @@
+"""Twilio's media URLs on 127.0.0.1, for tests that fetch MMS media, and images to serve.
+
+    media = MediaServer(account_sid, auth_token)
+    url = media.add(jpeg(taken=datetime(...)))     # /2010-04-01/Accounts/AC.../Messages/MM.../Media/ME...
+    media.redirects[path] = "/cdn/..."             # a 307 to a "CDN" path on the same server
+    media.requests                                 # (path, Authorization) of every request
+"""
+from __future__ import annotations
+
+import base64
+import io
+import itertools
+import threading
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from PIL import Image as PillowImage
+
+_numbers = itertools.count(1)
+
+
+def media_path(account_sid: str) -> str:
+    n = next(_numbers)
+    return f"/2010-04-01/Accounts/{account_sid}/Messages/MM{n:032d}/Media/ME{n:032d}"
+
+
+def jpeg(taken: datetime | None = None, size=(8, 8), color="red") -> bytes:
+    image, out = PillowImage.new("RGB", size, color), io.BytesIO()
+    exif = PillowImage.Exif()
+    if taken:
+        exif.get_ifd(0x8769)[36867] = taken.strftime("%Y:%m:%d %H:%M:%S")
+    image.save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def png() -> bytes:
+    out = io.BytesIO()
+    PillowImage.new("RGB", (4, 4), "blue").save(out, "PNG")
+    return out.getvalue()
+
+
+class MediaServer:
+    """Twilio's media URL shape on 127.0.0.1; answers from a table of path -> (type, body)."""
+
+    def __init__(self, account_sid: str, auth_token: str):
+        self.files: dict[str, tuple[str, bytes]] = {}
+        self.redirects: dict[str, str] = {}
+        self.requests: list[tuple[str, str | None]] = []  # path, Authorization
+        self.account_sid = account_sid
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                outer.requests.append((self.path, self.headers.get("Authorization")))
+                if self.path in outer.redirects:
+                    self.send_response(307)
+                    self.send_header("Location", outer.redirects[self.path])
+                    self.end_headers()
+                    return
+                if self.path.startswith("/2010-04-01/") and self.headers.get("Authorization") != outer.auth:
+                    self.send_response(401)
+                    self.end_headers()
+                    return
+                kind, body = outer.files.get(self.path, ("text/plain", b"not found"))
+                self.send_response(200 if self.path in outer.files else 404)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.auth = "Basic " + base64.b64encode(f"{account_sid}:{auth_token}".encode()).decode()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+
+    def add(self, body: bytes, kind: str = "image/jpeg", path: str | None = None) -> str:
+        path = path or media_path(self.account_sid)
+        self.files[path] = (kind, body)
+        return self.url + path
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+

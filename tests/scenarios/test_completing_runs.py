@@ -1,0 +1,254 @@
+"""Staff completing runs by text, told as they happen: runs open, texts in, replies and
+texts out, run states and stored proof. The webhooks use the real clock, so runs are
+placed around now."""
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from werkzeug.serving import make_server
+
+from config.settings import load_settings
+from server import create_app
+from store.db import utcnow
+from store.models import Message, Proof, Run
+from tests.conftest import Twilio
+from tests.fakes.twilio_media import MediaServer, jpeg, png
+
+SID, TOKEN = "AC" + "5" * 32, "scenario-auth-token"
+DANA, MARCO, LENA, SAM = "+16175550101", "+16175550102", "+16175550103", "+16175550104"
+TITLES = {"opening": "Opening checklist", "jars": "Change the disinfectant jars",
+          "cooler": "Product cooler temperature", "cash": "Closing cash count",
+          "handoff-note": "End-of-day note for the morning shift"}
+
+
+@pytest.fixture
+def media():
+    server = MediaServer(SID, TOKEN)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def app(env, media):
+    app = create_app(load_settings({**env, "TWILIO_ACCOUNT_SID": SID, "TWILIO_AUTH_TOKEN": TOKEN,
+                                    "TWILIO_API_BASE_URL": media.url}))
+    app.extensions["onward"].redis.flushdb()
+    yield app
+    app.extensions["onward"].db.dispose()
+
+
+@pytest.fixture
+def phone(app):
+    """Texts to Harbor Street Barbers, signed as Twilio signs them; returns the replies."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    twilio = Twilio(f"http://127.0.0.1:{server.server_port}", TOKEN)
+
+    def text(from_: str, body: str = "", *urls: str, kind: str = "image/jpeg") -> str:
+        extra = {"NumMedia": str(len(urls))}
+        for i, url in enumerate(urls):
+            extra |= {f"MediaUrl{i}": url, f"MediaContentType{i}": kind}
+        response = twilio.sms(from_, body, **extra)
+        assert response.status_code == 200
+        return " ".join(_messages(response.text))
+
+    yield text
+    server.shutdown()
+    thread.join()
+
+
+def _messages(twiml: str) -> list[str]:
+    import xml.etree.ElementTree as ET
+
+    return [m.text or "" for m in ET.fromstring(twiml).iter("Message")]
+
+
+@pytest.fixture
+def open_run(runtime):
+    """Opens a run of a task for someone, due `due` from now (negative: already overdue)."""
+
+    def add(task: str, assignee: str, due: timedelta = timedelta(minutes=30),
+            slot_before_due: timedelta = timedelta(minutes=30)) -> int:
+        due_at = utcnow().replace(microsecond=0) + due
+        with runtime.db.session() as session:
+            run = Run(tenant="harbor-barbers", task=task, title=TITLES[task], slot=due_at - slot_before_due,
+                      due_at=due_at, state="open", assignee=assignee, flags=[])
+            session.add(run)
+            session.commit()
+            return run.id
+    return add
+
+
+@pytest.fixture
+def look(runtime):
+    """The run as stored now, with its proofs."""
+
+    def get(run_id: int) -> tuple[Run, list[Proof]]:
+        with runtime.db.session() as session:
+            run = session.get(Run, run_id)
+            proofs = list(session.scalars(select(Proof).where(Proof.run_id == run_id).order_by(Proof.id)))
+            session.expunge_all()
+            return run, proofs
+    return get
+
+
+def outbox(runtime, purpose: str) -> list[tuple[str, str]]:
+    with runtime.db.session() as session:
+        rows = session.scalars(select(Message).where(Message.purpose == purpose).order_by(Message.id))
+        return [(m.to_phone, m.body) for m in rows]
+
+
+def test_done_without_a_photo_is_refused_then_a_photo_alone_completes_it(phone, open_run, look, media):
+    run_id = open_run("opening", "lena")
+    assert "needs a photo" in phone(LENA, "Done!")
+    assert look(run_id)[0].state == "open"
+    reply = phone(LENA, "", media.add(jpeg()))
+    assert reply == "Thanks Lena, Opening checklist is done."
+    run, [proof] = look(run_id)
+    assert (run.state, run.completed_by, run.flags) == ("done", "lena", [])
+    assert proof.kind == "photo" and Path(proof.media_path).read_bytes() == jpeg()
+    assert Path(proof.media_path).name == f"{proof.sha256}.jpg"
+    assert proof.media_path.startswith(str(Path(proof.media_path).parents[2]))
+    assert Path(proof.media_path).parent.name == "harbor-barbers" and Path(proof.media_path).parents[1].name == "proof"
+
+
+def test_the_same_photo_for_another_run_is_refused_as_reused(phone, open_run, look, media):
+    opening, jars = open_run("opening", "lena"), open_run("jars", "sam")
+    photo = jpeg(color="green")
+    assert "is done" in phone(LENA, "opening done", media.add(photo))
+    reply = phone(SAM, "done", media.add(photo))
+    assert "already used for Opening checklist" in reply
+    assert look(jars)[0].state == "open" and look(jars)[1] == []
+    assert "is done" in phone(SAM, "done", media.add(jpeg(color="yellow")))
+
+
+def test_a_photo_taken_before_the_slot_is_accepted_but_flagged(phone, open_run, look, media):
+    run_id = open_run("opening", "lena")
+    reply = phone(LENA, "done", media.add(jpeg(taken=datetime.now() - timedelta(days=2))))
+    assert "is done" in reply and "flagged" in reply
+    run, [proof] = look(run_id)
+    assert run.state == "done" and "photo_older_than_slot" in run.flags
+    assert proof.flags == ["photo_older_than_slot"]
+
+
+def test_media_from_another_host_is_never_fetched(phone, open_run, look, media):
+    run_id = open_run("opening", "lena")
+    reply = phone(LENA, "done", f"http://127.0.0.2:{media.server.server_port}/2010-04-01/x",
+                  "https://evil.example/x.jpg")
+    assert "Please send one" in reply
+    assert look(run_id)[0].state == "open" and media.requests == []
+
+
+def test_a_pdf_is_not_a_photo(phone, open_run, look, media):
+    run_id = open_run("opening", "lena")
+    reply = phone(LENA, "done", media.add(b"%PDF-1.4\n", "application/pdf"), kind="application/pdf")
+    assert "Please send one" in reply and look(run_id)[0].state == "open"
+    assert "is done" in phone(LENA, "", media.add(png(), "image/png"), kind="image/png")
+
+
+@pytest.mark.parametrize("text", ["done 38", "38F", "it's 38", "cooler done 38.0 °F"])
+def test_a_reading_is_recorded_with_its_unit(phone, open_run, look, text):
+    run_id = open_run("cooler", "sam")
+    open_run("jars", "sam")
+    assert phone(SAM, text) == "Thanks Sam, Product cooler temperature is done: 38 F recorded."
+    run, [proof] = look(run_id)
+    assert (run.state, proof.kind, proof.value, proof.unit, run.flags) == ("done", "number", "38", "F", [])
+
+
+def test_a_reading_out_of_range_is_done_flagged_and_the_managers_are_told_at_once(phone, open_run, look,
+                                                                                 runtime):
+    run_id = open_run("cooler", "sam")
+    reply = phone(SAM, "cooler done 45")
+    assert "45 F recorded" in reply and "outside 33 to 41" in reply
+    run, [proof] = look(run_id)
+    assert run.state == "done" and run.flags == ["out_of_range"] and proof.flags == ["out_of_range"]
+    notices = outbox(runtime, "notice")
+    assert [to for to, _ in notices] == [DANA, MARCO] and "45 F" in notices[0][1]
+
+
+def test_done_without_the_reading_is_refused_with_what_to_send(phone, open_run, look):
+    run_id = open_run("cooler", "sam")
+    assert "needs the reading in F (33 to 41)" in phone(SAM, "done")
+    assert look(run_id)[0].state == "open"
+    assert "is done" in phone(SAM, "it's 36")
+
+
+def test_a_note_is_recorded_as_text_proof(phone, open_run, look):
+    run_id = open_run("handoff-note", "marco")
+    assert "needs a short note" in phone(MARCO, "done")
+    assert "is done" in phone(MARCO, "Towels low, gel reordered")
+    run, [proof] = look(run_id)
+    assert (run.state, proof.kind, proof.value) == ("done", "text", "Towels low, gel reordered")
+
+
+def test_several_open_runs_are_listed_and_the_answer_picks_one(phone, open_run, look):
+    opening = open_run("opening", "lena", due=timedelta(minutes=10))
+    cash = open_run("cash", "lena", due=timedelta(minutes=40))
+    reply = phone(LENA, "done")
+    assert reply.startswith("Which one? 1. Opening checklist (due ") and " 2. Closing cash count (due " in reply
+    assert phone(LENA, "2 done 412") == "Thanks Lena, Closing cash count is done: 412 USD recorded."
+    assert look(cash)[0].state == "done" and look(opening)[0].state == "open"
+
+
+def test_a_task_named_in_the_text_is_picked_directly(phone, open_run, look):
+    open_run("opening", "lena")
+    cash = open_run("cash", "lena")
+    assert "Closing cash count is done" in phone(LENA, "cash done $1,250")
+    assert look(cash)[1][0].value == "1250" and look(cash)[1][0].unit == "USD"
+
+
+def test_done_after_the_due_time_is_late(phone, open_run, look):
+    run_id = open_run("cooler", "sam", due=timedelta(minutes=-5))
+    assert "is done (late)" in phone(SAM, "done 37")
+    run, _ = look(run_id)
+    assert run.state == "late" and run.completed_at is not None
+
+
+def test_done_with_nothing_open(phone):
+    assert phone(LENA, "done") == "Nothing is open for you right now."
+
+
+def test_tasks_and_steps(phone, open_run):
+    open_run("opening", "lena")
+    open_run("cash", "lena", due=timedelta(hours=2))
+    tasks = phone(LENA, "tasks")
+    assert tasks.startswith("Open for you: 1. Opening checklist (due ") and "2. Closing cash count" in tasks
+    steps = phone(LENA, "steps")
+    assert steps.startswith("Opening checklist: 1. Lights and music on 2. Stations wiped down")
+    assert steps.endswith("Then text DONE with a photo.")
+    assert phone(LENA, "how do i do the cash").startswith("Closing cash count: no steps written down.")
+
+
+def test_cant_hands_the_run_to_the_backup_and_says_why(phone, open_run, look, runtime):
+    run_id = open_run("opening", "lena")
+    assert phone(LENA, "can't, no towels left") == "OK, Opening checklist is with Sam now."
+    run, [proof] = look(run_id)
+    assert run.assignee == "sam" and run.state == "open" and run.flags == ["handed_to_backup"]
+    assert "no towels left" in proof.value
+    [(to, body)] = outbox(runtime, "reminder")
+    assert to == SAM and "no towels left" in body and "Opening checklist" in body
+    assert phone(LENA, "done") == "Nothing is open for you right now."
+
+
+def test_skip_without_a_reason_asks_why(phone, open_run, look):
+    run_id = open_run("opening", "lena")
+    assert phone(LENA, "skip").startswith("Tell me why")
+    assert look(run_id)[0].assignee == "lena"
+
+
+@pytest.mark.parametrize("text", ["hello", "what now?", "banana"])
+def test_anything_else_gets_a_short_help(phone, text):
+    reply = phone(LENA, text)
+    assert reply.startswith("Hi Lena, I couldn't act on that.") and "DONE" in reply and "TASKS" in reply
+    assert len(reply) <= 320
+
+
+def test_not_done_yet_is_not_done(phone, open_run, look):
+    run_id = open_run("cooler", "sam")
+    assert phone(SAM, "not done yet") == "OK. Text DONE when it's finished."
+    assert look(run_id)[0].state == "open"
