@@ -11,7 +11,7 @@ from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
 from runtime import current_runtime
-from store.models import Message
+from store.models import Message, Proof, Run
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 DEFAULT_LIMIT, MAX_LIMIT = 100, 500
@@ -53,6 +53,48 @@ def list_messages():
     query = query.order_by(Message.created_at.desc(), Message.id.desc()).limit(limit_arg())
     with current_runtime().db.session() as session:
         return jsonify(items=[message_json(m) for m in session.scalars(query)])
+
+
+@api.get("/runs")
+def list_runs():
+    query = select(Run).where(Run.tenant == g.tenant.tenant)
+    for name, column in (("state", Run.state), ("task", Run.task)):
+        if request.args.get(name):
+            query = query.where(column == request.args[name])
+    since = since_arg()
+    if since is not None:
+        query = query.where(Run.slot >= since)
+    query = query.order_by(Run.slot.desc(), Run.id.desc()).limit(limit_arg())
+    with current_runtime().db.session() as session:
+        runs = session.scalars(query).all()
+        proofs = newest_proofs(session, [run.id for run in runs])
+        return jsonify(items=[run_json(run, proofs.get(run.id)) for run in runs])
+
+
+def newest_proofs(session, run_ids: list[int]) -> dict[int, Proof]:
+    """The newest proof of each run (a refused proof may be followed by a good one)."""
+    proofs: dict[int, Proof] = {}
+    query = select(Proof).where(Proof.run_id.in_(run_ids)).order_by(Proof.received_at, Proof.id)
+    for proof in session.scalars(query):
+        proofs[proof.run_id] = proof
+    return proofs
+
+
+def run_json(run: Run, proof: Proof | None) -> dict:
+    return {
+        "id": run.id, "task": run.task, "title": run.title, "slot": run.slot.isoformat(),
+        "due_at": run.due_at.isoformat(), "state": run.state, "assignee": run.assignee,
+        "escalation_level": run.escalation_level, "completed_by": run.completed_by,
+        "completed_at": run.completed_at.isoformat() if run.completed_at else None,
+        "proof": proof_json(proof) if proof else None, "flags": run.flags,
+        "reminded_at": run.reminded_at.isoformat() if run.reminded_at else None,
+    }
+
+
+def proof_json(proof: Proof) -> dict:
+    media = [f"/api/v1/proofs/{proof.id}/media"] if proof.media_path else []
+    return {"kind": proof.kind, "value": proof.value, "unit": proof.unit, "media": media,
+            "flags": proof.flags, "received_at": proof.received_at.isoformat()}
 
 
 def message_json(message: Message) -> dict:

@@ -118,7 +118,8 @@ class Run(Base):
 
     __tablename__ = "runs"
     __table_args__ = (UniqueConstraint("tenant", "task", "slot"),
-                      Index("ix_runs_tenant_state", "tenant", "state"))
+                      Index("ix_runs_tenant_state", "tenant", "state"),
+                      Index("ix_runs_reminders", "reminded_at", "remind_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant: Mapped[str] = mapped_column(Tenant)
     task: Mapped[str] = mapped_column(String(64))
@@ -132,7 +133,17 @@ class Run(Base):
     completed_by: Mapped[str | None] = mapped_column(String(64))
     completed_at: Mapped[datetime | None]
     flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    remind_at: Mapped[datetime | None]  # when to text the assignee; NULL: never (a stale run)
+    reminded_at: Mapped[datetime | None]  # when the reminder was queued: it goes once
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SchedulerMark(Base):
+    """How far the scheduler tick has looked: the next pass starts its window here."""
+
+    __tablename__ = "scheduler_marks"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    at: Mapped[datetime]
 
 
 class Proof(Base):
