@@ -1,0 +1,122 @@
+"""The RQ job that sends one outbox row.
+
+    claim      check the row is still to send (and the phone not opted out since),
+               then count the attempt, so a duplicate job running at once backs off
+    send       through runtime.messaging, outside any transaction
+    settle     store sid and status; or the error: temporary ones are raised again
+               while RQ has retries left, then the row is marked failed
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from rq import get_current_job
+from sqlalchemy import update
+
+from confirmations.outbox import OPTED_OUT_CODE, is_opted_out, settle_failed
+from confirmations.status import rank
+from integrations.errors import IntegrationError, PermanentError, TemporaryError
+from integrations.messaging import SendResult
+from runtime import Runtime, current_runtime
+from store.models import Direction, Message, MessageStatus
+
+log = logging.getLogger(__name__)
+
+STATUS_CALLBACK_PATH = "/twilio/status"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """What one attempt sends: a copy of the claimed row, so no ORM object outlives its session."""
+
+    id: int
+    to: str
+    from_: str
+    body: str
+    media: tuple[str, ...]
+
+
+def send_message(message_id: int) -> str:
+    """Send outbox row `message_id`; return what became of it (for RQ's result)."""
+    runtime = current_runtime()
+    outgoing = claim(runtime, message_id)
+    if outgoing is None:
+        return "skipped"
+    try:
+        result = runtime.messaging.send(to=outgoing.to, from_=outgoing.from_, body=outgoing.body,
+                                        media=outgoing.media, status_callback=status_callback(runtime))
+    except PermanentError as exc:
+        mark_failed(runtime, message_id, exc)
+        return "failed"
+    except TemporaryError as exc:
+        if has_retries_left():
+            record_error(runtime, message_id, exc)
+            raise
+        mark_failed(runtime, message_id, exc)
+        return "failed"
+    record_sent(runtime, message_id, result)
+    return result.status
+
+
+def claim(runtime: Runtime, message_id: int) -> Outgoing | None:
+    with runtime.db.session() as session:
+        message = session.get(Message, message_id)
+        if not is_sendable(message):
+            log.info("send %s: nothing to do", message_id)
+            return None
+        if is_opted_out(session, message.tenant, message.to_phone):
+            settle_failed(message, OPTED_OUT_CODE, "recipient opted out")
+            return None
+        # Conditional on the attempts we saw: of two copies of this job, one wins.
+        won = session.execute(
+            update(Message)
+            .where(Message.id == message_id, Message.attempts == message.attempts,
+                   Message.status == MessageStatus.QUEUED, Message.provider_sid.is_(None))
+            .values(attempts=Message.attempts + 1)
+            .execution_options(synchronize_session=False)).rowcount
+        if not won:
+            return None
+        return Outgoing(message.id, message.to_phone, message.from_phone, message.body,
+                        tuple(message.media or ()))
+
+
+def is_sendable(message: Message | None) -> bool:
+    return (message is not None and message.direction == Direction.OUT
+            and message.status == MessageStatus.QUEUED and message.provider_sid is None)
+
+
+def status_callback(runtime: Runtime) -> str | None:
+    # Only Twilio calls back; the console sender has nowhere to send a status from.
+    if runtime.messaging.name != "twilio":
+        return None
+    return runtime.settings.public_base_url + STATUS_CALLBACK_PATH
+
+
+def has_retries_left() -> bool:
+    job = get_current_job()
+    return bool(job is not None and job.retries_left)
+
+
+def record_sent(runtime: Runtime, message_id: int, result: SendResult) -> None:
+    with runtime.db.session() as session:
+        message = session.get(Message, message_id)
+        message.provider_sid = result.sid
+        # Twilio may answer with a word outside our order ("accepted"): the row stays queued.
+        if result.status == MessageStatus.CONSOLE or rank(result.status) is not None:
+            message.status = result.status
+        message.error_code = message.error = None
+    log.info("send %s: %s (%s)", message_id, result.status, result.sid)
+
+
+def record_error(runtime: Runtime, message_id: int, exc: IntegrationError) -> None:
+    with runtime.db.session() as session:
+        message = session.get(Message, message_id)
+        message.error_code, message.error = exc.code, str(exc)
+    log.warning("send %s: temporary failure, RQ will retry: %s", message_id, exc)
+
+
+def mark_failed(runtime: Runtime, message_id: int, exc: IntegrationError) -> None:
+    with runtime.db.session() as session:
+        settle_failed(session.get(Message, message_id), exc.code, str(exc))
+    log.error("send %s: failed for good: %s", message_id, exc)
