@@ -2,6 +2,7 @@
 
 Run every minute by `rq cron` (config/cron.py) and by `flask tick [--now ISO]`. Every
 step must be safe to run twice at once and after a long gap (rq cron holds no lock).
+What a pass does with runs and reminders is told in recurring/runs.py.
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from confirmations.sweeper import sweep_outbox
+from recurring.runs import schedule_runs
 from runtime import Runtime
 
 
@@ -18,13 +20,21 @@ class TickResult:
 
     now: datetime
     outbox_enqueued: int = 0
+    runs_created: int = 0
+    reminders_queued: int = 0
+    stale: int = 0  # runs created after their due time: recorded, not texted
 
     def describe(self) -> str:
-        return f"tick at {self.now.isoformat()}: {self.outbox_enqueued} pending texts enqueued"
+        return (f"tick at {self.now.isoformat()}: {self.runs_created} runs created "
+                f"({self.stale} stale, not texted), {self.reminders_queued} reminders queued, "
+                f"{self.outbox_enqueued} pending texts enqueued")
 
 
 def tick(runtime: Runtime, now: datetime) -> TickResult:
     """One scheduler pass with the clock at `now` (an aware datetime)."""
     if now.tzinfo is None:
         raise ValueError("tick needs an aware datetime")
-    return TickResult(now=now, outbox_enqueued=sweep_outbox(runtime, now))
+    enqueued = sweep_outbox(runtime, now)
+    runs = schedule_runs(runtime, now)
+    return TickResult(now=now, outbox_enqueued=enqueued, runs_created=runs.created,
+                      reminders_queued=runs.reminded, stale=runs.stale)
