@@ -46,7 +46,7 @@ class StaffAgent:
             command = Command("done")
         handler = getattr(self, f"_{command.kind}")
         handler(ctx, session, command)
-        ctx.state = "awaiting_proof" if "awaiting" in ctx.slots else "picking_run" if "pick" in ctx.slots else "idle"
+        ctx.state = _state_of(ctx.slots)
         return ctx
 
     # -- the commands, one method each -------------------------------------------------
@@ -152,7 +152,8 @@ class StaffAgent:
             return self._photo_failed(ctx, run, exc)
         used = photo_used_for(session, ctx.tenant.tenant, image.sha256, run.id)
         if used is not None:
-            ctx.reply(f"That photo was already used for {used.title}. Please send a new photo of {run.title}.")
+            ctx.reply(f"That photo was already used for {used.title}. "
+                      f"Please send a new photo of {run.title}.")
             ctx.outcome = "photo_reused"
             return
         path = store_image(image, proof_dir(self.settings()), ctx.tenant.tenant)
@@ -164,7 +165,8 @@ class StaffAgent:
         if isinstance(exc, MediaTooLarge):
             ctx.reply(f"That photo is over 5 MB. Please send a smaller photo of {run.title}.")
         elif isinstance(exc, PermanentError):
-            ctx.reply(f"I can only take a photo (JPEG, PNG, GIF, WebP or HEIC) for {run.title}. Please send one.")
+            ctx.reply(f"I can only take a photo (JPEG, PNG, GIF, WebP or HEIC) for {run.title}. "
+                      "Please send one.")
         else:
             ctx.reply("I couldn't download your photo. Please send it again.")
         _await(ctx, run, "photo")
@@ -184,11 +186,16 @@ class StaffAgent:
         recorded = f": {value} recorded" if value else ""
         noted = " The photo looks older than this task's time, so it's flagged." if (
             "photo_older_than_slot" in flags) else ""
-        ctx.reply(f"Thanks {ctx.actor.person.name.split()[0]}, {run.title} is done{late}{recorded}.{noted}")
+        first_name = ctx.actor.person.name.split()[0]
+        ctx.reply(f"Thanks {first_name}, {run.title} is done{late}{recorded}.{noted}")
         ctx.outcome = f"run_{run.state}"
 
 
 # -- helpers ---------------------------------------------------------------------------
+
+def _state_of(slots: dict) -> str:
+    return "awaiting_proof" if "awaiting" in slots else "picking_run" if "pick" in slots else "idle"
+
 
 def _my_runs(ctx: ExecutionContext, session: Session) -> list[Run]:
     return open_runs_for(session, ctx.tenant.tenant, ctx.actor.person.id)

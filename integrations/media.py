@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -31,7 +32,8 @@ from config.settings import Settings
 from integrations.errors import PermanentError, TemporaryError
 
 MAX_BYTES = 5 * 1024 * 1024
-TIMEOUT = (3.05, 10)  # connect, read: seconds
+TIMEOUT = (3.05, 5)  # connect, read: seconds, per request
+DEADLINE = 8.0  # seconds for the whole fetch: it happens while Twilio waits (15 s) for the reply
 MAX_REDIRECTS = 3
 CHUNK = 64 * 1024
 TWILIO_API_HOST = "api.twilio.com"
@@ -69,12 +71,13 @@ class Image:
 
 
 def fetch_image(url: str, settings: Settings) -> Image:
-    response = _get_following_allowed_redirects(url, settings)
+    deadline = time.monotonic() + DEADLINE
+    response = _get_following_allowed_redirects(url, settings, deadline)
     with response:
         header_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if header_type not in IMAGE_TYPES:
             raise UnsupportedMedia(f"media of type {header_type or 'unknown'} is not an image")
-        content = _read_at_most(response, MAX_BYTES)
+        content = _read_at_most(response, MAX_BYTES, deadline)
     return checked_image(content, header_type)
 
 
@@ -113,10 +116,11 @@ def _base_origin(settings: Settings) -> tuple[str, str, int | None] | None:
     return _origin(settings.twilio_api_base_url) if settings.twilio_api_base_url else None
 
 
-def _get_following_allowed_redirects(url: str, settings: Settings) -> requests.Response:
+def _get_following_allowed_redirects(url: str, settings: Settings, deadline: float) -> requests.Response:
     for _ in range(MAX_REDIRECTS + 1):
         if not is_allowed(url, settings):
             raise ForbiddenMedia(f"media host of {url!r} is not Twilio's")
+        _check_deadline(deadline)
         response = _get(url, settings)
         if not response.is_redirect:
             _raise_for_status(response)
@@ -144,7 +148,12 @@ def _raise_for_status(response: requests.Response) -> None:
     raise error(f"media fetch answered {response.status_code}", code=str(response.status_code))
 
 
-def _read_at_most(response: requests.Response, limit: int) -> bytes:
+def _check_deadline(deadline: float) -> None:
+    if time.monotonic() > deadline:
+        raise TemporaryError(f"media fetch took more than {DEADLINE:g} s")
+
+
+def _read_at_most(response: requests.Response, limit: int, deadline: float) -> bytes:
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limit:
         raise MediaTooLarge(f"media is {declared} bytes, more than {limit}")
@@ -152,6 +161,7 @@ def _read_at_most(response: requests.Response, limit: int) -> bytes:
     try:
         for chunk in response.iter_content(CHUNK):
             body += chunk
+            _check_deadline(deadline)
             if len(body) > limit:
                 raise MediaTooLarge(f"media is more than {limit} bytes")
     except requests.RequestException as exc:

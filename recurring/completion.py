@@ -17,14 +17,15 @@ NOTIFIED_ROLES = ("manager", "owner")
 
 
 def open_runs_for(session: Session, tenant: str, person_id: str) -> list[Run]:
+    """A person's open runs, locked (PostgreSQL) so two texts at once can't both complete one."""
     query = (select(Run).where(Run.tenant == tenant, Run.assignee == person_id, Run.state == "open")
-             .order_by(Run.due_at, Run.id))
+             .order_by(Run.due_at, Run.id).with_for_update())
     return list(session.scalars(query))
 
 
 def open_run(session: Session, tenant: str, run_id: int) -> Run | None:
-    run = session.get(Run, run_id)
-    return run if run is not None and run.tenant == tenant and run.state == "open" else None
+    query = select(Run).where(Run.id == run_id, Run.tenant == tenant, Run.state == "open").with_for_update()
+    return session.scalar(query)
 
 
 def complete_run(run: Run, person_id: str, now: datetime, flags: list[str] = ()) -> Run:

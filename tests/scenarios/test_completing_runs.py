@@ -14,7 +14,7 @@ from werkzeug.serving import make_server
 from config.settings import load_settings
 from server import create_app
 from store.db import utcnow
-from store.models import Message, Proof, Run
+from store.models import ConversationSession, Message, Proof, Run
 from tests.conftest import Twilio
 from tests.fakes.twilio_media import MediaServer, jpeg, png
 
@@ -103,7 +103,8 @@ def outbox(runtime, purpose: str) -> list[tuple[str, str]]:
         return [(m.to_phone, m.body) for m in rows]
 
 
-def test_done_without_a_photo_is_refused_then_a_photo_alone_completes_it(phone, open_run, look, media):
+def test_done_without_a_photo_is_refused_then_a_photo_alone_completes_it(phone, open_run, look, media,
+                                                                         runtime):
     run_id = open_run("opening", "lena")
     assert "needs a photo" in phone(LENA, "Done!")
     assert look(run_id)[0].state == "open"
@@ -113,8 +114,7 @@ def test_done_without_a_photo_is_refused_then_a_photo_alone_completes_it(phone, 
     assert (run.state, run.completed_by, run.flags) == ("done", "lena", [])
     assert proof.kind == "photo" and Path(proof.media_path).read_bytes() == jpeg()
     assert Path(proof.media_path).name == f"{proof.sha256}.jpg"
-    assert proof.media_path.startswith(str(Path(proof.media_path).parents[2]))
-    assert Path(proof.media_path).parent.name == "harbor-barbers" and Path(proof.media_path).parents[1].name == "proof"
+    assert Path(proof.media_path).parent == runtime.settings.var_dir / "proof" / "harbor-barbers"
 
 
 def test_the_same_photo_for_another_run_is_refused_as_reused(phone, open_run, look, media):
@@ -160,8 +160,7 @@ def test_a_reading_is_recorded_with_its_unit(phone, open_run, look, text):
     assert (run.state, proof.kind, proof.value, proof.unit, run.flags) == ("done", "number", "38", "F", [])
 
 
-def test_a_reading_out_of_range_is_done_flagged_and_the_managers_are_told_at_once(phone, open_run, look,
-                                                                                 runtime):
+def test_a_reading_out_of_range_is_flagged_and_the_managers_told_at_once(phone, open_run, look, runtime):
     run_id = open_run("cooler", "sam")
     reply = phone(SAM, "cooler done 45")
     assert "45 F recorded" in reply and "outside 33 to 41" in reply
@@ -252,3 +251,23 @@ def test_not_done_yet_is_not_done(phone, open_run, look):
     run_id = open_run("cooler", "sam")
     assert phone(SAM, "not done yet") == "OK. Text DONE when it's finished."
     assert look(run_id)[0].state == "open"
+
+
+def test_a_photo_within_15_minutes_of_a_refusal_completes_that_run(phone, open_run, look, media):
+    opening, jars = open_run("opening", "lena"), open_run("jars", "lena")
+    assert "Opening checklist needs a photo" in phone(LENA, "opening done")
+    assert phone(LENA, "", media.add(jpeg())) == "Thanks Lena, Opening checklist is done."
+    assert look(opening)[0].state == "done" and look(jars)[0].state == "open"
+
+
+def test_after_15_minutes_a_photo_alone_asks_which_run(phone, open_run, look, media, runtime):
+    opening, jars = open_run("opening", "lena"), open_run("jars", "lena")
+    phone(LENA, "opening done")
+    with runtime.db.session() as session:  # the refusal was 20 minutes ago
+        convo = session.scalar(select(ConversationSession).where(ConversationSession.phone == LENA))
+        until = datetime.fromisoformat(convo.slots["awaiting"]["until"]) - timedelta(minutes=20)
+        convo.slots = {"awaiting": {**convo.slots["awaiting"], "until": until.isoformat()}}
+        session.commit()
+    assert phone(LENA, "", media.add(jpeg())).startswith("Which one? 1. Opening checklist")
+    assert phone(LENA, "2") == "Thanks Lena, Change the disinfectant jars is done."
+    assert look(jars)[0].state == "done" and look(opening)[0].state == "open"
