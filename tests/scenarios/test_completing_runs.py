@@ -271,3 +271,15 @@ def test_after_15_minutes_a_photo_alone_asks_which_run(phone, open_run, look, me
     assert phone(LENA, "", media.add(jpeg())).startswith("Which one? 1. Opening checklist")
     assert phone(LENA, "2") == "Thanks Lena, Change the disinfectant jars is done."
     assert look(jars)[0].state == "done" and look(opening)[0].state == "open"
+
+
+def test_a_staff_call_is_asked_to_text_instead(app, open_run, look):
+    run_id = open_run("opening", "lena")
+    twilio = Twilio("", TOKEN)
+    params = {"CallSid": "CA" + "9" * 32, "AccountSid": SID, "From": LENA, "To": "+16175550100",
+              "SpeechResult": "done"}
+    response = app.test_client().post("/twilio/voice/gather?turn=1", data=params, headers={
+        "X-Twilio-Signature": twilio.validator.compute_signature(
+            "https://onward.example.com/twilio/voice/gather?turn=1", params)})
+    assert response.status_code == 200 and "Please text this number instead" in response.text
+    assert look(run_id)[0].state == "open"
