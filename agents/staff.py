@@ -23,6 +23,7 @@ from recurring.proof import Reading, proof_kind, reading_flags, recorded_unit, w
 from store.models import Run
 
 PROOF_WAIT = timedelta(minutes=15)
+LISTED = 4  # runs in a numbered list: keeps a reply near 320 characters
 HELP = ("Text DONE when a task is finished (with its photo, reading or note), TASKS for what's open, "
         "STEPS for how, or SKIP and why to hand it to your backup.")
 NOTHING_OPEN = "Nothing is open for you right now."
@@ -266,7 +267,9 @@ def _ask_which(ctx: ExecutionContext, runs: list[Run]) -> None:
 
 
 def _numbered(ctx: ExecutionContext, runs: list[Run]) -> str:
-    return " ".join(f"{i}. {r.title} (due {_clock(ctx, r.due_at)})" for i, r in enumerate(runs, 1))
+    """ "1. Opening checklist (due 9:30 AM) 2. ...", at most LISTED, to stay one or two texts."""
+    listed = " ".join(f"{i}. {r.title} (due {_clock(ctx, r.due_at)})" for i, r in enumerate(runs[:LISTED], 1))
+    return listed + (f" (+{len(runs) - LISTED} more)" if len(runs) > LISTED else "")
 
 
 def _clock(ctx: ExecutionContext, moment: datetime) -> str:

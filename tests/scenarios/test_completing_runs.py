@@ -283,3 +283,11 @@ def test_a_staff_call_is_asked_to_text_instead(app, open_run, look):
             "https://onward.example.com/twilio/voice/gather?turn=1", params)})
     assert response.status_code == 200 and "Please text this number instead" in response.text
     assert look(run_id)[0].state == "open"
+
+
+def test_a_long_list_stays_short(phone, open_run):
+    for minutes in range(10, 80, 10):
+        open_run("cash", "lena", due=timedelta(minutes=minutes))
+    reply = phone(LENA, "tasks")
+    assert "4. Closing cash count" in reply and "5." not in reply and reply.endswith("(+3 more)")
+    assert len(phone(LENA, "done")) <= 320
