@@ -25,7 +25,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -42,7 +44,6 @@ from store.models import Direction, Message, MessageStatus, OptOut, Run, Schedul
 MARK = "tick"
 FIRST_WINDOW = timedelta(minutes=1)  # the first pass ever: the current minute only
 MAX_CATCH_UP = timedelta(days=7)  # after longer downtime, older slots are not created
-BATCH = 500  # rows per INSERT (SQLite allows 32,766 parameters a statement)
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
@@ -89,10 +90,16 @@ def advance_mark(db: Database, now: datetime) -> None:
 
 def plan_runs(tenant: Tenant, start: datetime, now: datetime) -> list[dict[str, Any]]:
     """A row for every slot of the tenant's tasks in (start, now]."""
-    zone = tenant.zone
     return [run_row(tenant, task, slot, now)
             for task in tenant.tasks
-            for slot in parse_cadence(task.cadence).slots_between(start, now, zone)]
+            for slot in slots_between(task.cadence, tenant.timezone, start, now)]
+
+
+@lru_cache(maxsize=4096)
+def slots_between(cadence: str, timezone: str, start: datetime, end: datetime) -> tuple[datetime, ...]:
+    """A cadence's slots in (start, end]; cached, since many tasks share a cadence and a
+    zone ("0 9 * * *" in New York) and a pass asks the same window for all of them."""
+    return tuple(parse_cadence(cadence).slots_between(start, end, ZoneInfo(timezone)))
 
 
 def run_row(tenant: Tenant, task: Task, slot: datetime, now: datetime) -> dict[str, Any]:
@@ -110,11 +117,11 @@ def run_row(tenant: Tenant, task: Task, slot: datetime, now: datetime) -> dict[s
 def create_runs(session: Session, tenant: Tenant, rows: list[dict[str, Any]],
                 now: datetime) -> RunCounts:
     """Insert the rows that are not there yet; text the ones this insert created."""
-    created = []
-    for i in range(0, len(rows), BATCH):
-        insert = _insert(session, Run).values(rows[i:i + BATCH])
-        created += session.execute(insert.on_conflict_do_nothing(
-            index_elements=["tenant", "task", "slot"]).returning(Run.id, Run.task, Run.slot)).all()
+    insert = _insert(session, Run.__table__).on_conflict_do_nothing(
+        index_elements=["tenant", "task", "slot"]).returning(Run.id, Run.task, Run.slot)
+    # Core executemany: SQLAlchemy sends it as multi-row INSERTs ("insertmanyvalues"),
+    # compiled once and cached, with RETURNING giving only the rows this insert created.
+    created = session.connection().execute(insert, rows).all()
     by_key = {(row["task"], row["slot"]): row for row in rows}
     mine = [by_key[(task, slot)] for _, task, slot in created]
     to_text = [row for row in mine if row["reminded_at"] is not None]
@@ -158,14 +165,10 @@ def queue_reminders(session: Session, tenant: Tenant, rows: list[dict[str, Any]]
         if message["to_phone"] in opted_out:
             message.update(status=MessageStatus.FAILED, error_code=OPTED_OUT_CODE,
                            error="recipient opted out")
-    pending = session.info.setdefault(PENDING_KEY, [])
-    for i in range(0, len(messages), BATCH):
-        batch = messages[i:i + BATCH]
-        ids = session.scalars(_insert(session, Message).values(batch).returning(Message.id)).all()
-        if any(m["status"] != MessageStatus.QUEUED for m in batch):  # RETURNING has no order
-            ids = session.scalars(select(Message.id).where(
-                Message.id.in_(ids), Message.status == MessageStatus.QUEUED)).all()
-        pending += ids
+    insert = _insert(session, Message.__table__).returning(Message.id, Message.status)
+    rows = session.connection().execute(insert, messages).all()
+    session.info.setdefault(PENDING_KEY, []).extend(
+        mid for mid, status in rows if status == MessageStatus.QUEUED)
     return len(messages)
 
 
