@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, g, jsonify, request
+from pathlib import Path
+
+from flask import Blueprint, g, jsonify, request, send_file
 from sqlalchemy import select
 
 from runtime import current_runtime
@@ -128,3 +130,14 @@ def limit_arg() -> int:
     if not 1 <= limit <= MAX_LIMIT:
         raise ApiError(400, f"limit must be between 1 and {MAX_LIMIT}")
     return limit
+
+
+@api.get("/proofs/<int:proof_id>/media")
+def proof_media(proof_id: int):
+    """A stored proof photo, to the token of the tenant it belongs to only."""
+    query = select(Proof).where(Proof.id == proof_id, Proof.tenant == g.tenant.tenant)
+    with current_runtime().db.session() as session:
+        proof = session.scalar(query)
+    if proof is None or not proof.media_path or not Path(proof.media_path).is_file():
+        raise ApiError(404, f"no proof photo {proof_id}")
+    return send_file(proof.media_path, max_age=0)
