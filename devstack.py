@@ -60,6 +60,7 @@ def run_dev_stack() -> None:
     redis = None if settings.redis_url else start_embedded_redis(settings)  # lives as long as we do
     if redis is not None:
         environ["REDIS_URL"] = redis_url_of(redis)
+    say(f"redis      {'embedded, ' if redis is not None else ''}{redacted(environ['REDIS_URL'])}")
     host, port = environ.get("HOST") or "127.0.0.1", environ.get("PORT") or "5000"
     signal.signal(signal.SIGTERM, raise_stopping)
     signal.signal(signal.SIGINT, raise_stopping)
@@ -86,7 +87,7 @@ def prepare(environ: dict[str, str]) -> tuple[Settings, bool]:
     settings = load_settings(environ)
     settings.signing_token  # created once here, before several processes race for it
     upgrade(settings.database_url)
-    say(f"database   {make_url(settings.database_url).render_as_string(hide_password=True)} (migrated)")
+    say(f"database   {redacted(settings.database_url)} (migrated)")
     return settings, token_generated
 
 
@@ -247,6 +248,11 @@ def demo_hint(settings: Settings, tenants: tuple[Tenant, ...], generated: dict[s
       --from "{DEMO_CUSTOMER_PHONE}" --to "{demo.numbers[0]}" HELP
   curl -H "Authorization: Bearer {bearer}" {base_url}/api/v1/messages
 """
+
+
+def redacted(url: str) -> str:
+    """A database or Redis URL fit to print: any password is masked."""
+    return make_url(url).render_as_string(hide_password=True) if "@" in url else url
 
 
 def local_url(host: str, port: str) -> str:
