@@ -44,29 +44,16 @@ def authenticate():
 
 @api.get("/messages")
 def list_messages():
-    query = select(Message).where(Message.tenant == g.tenant.tenant)
-    for name, column in (("direction", Message.direction), ("purpose", Message.purpose),
-                         ("status", Message.status), ("state", Message.status)):
-        if request.args.get(name):
-            query = query.where(column == request.args[name])
-    since = since_arg()
-    if since is not None:
-        query = query.where(Message.created_at >= since)
-    query = query.order_by(Message.created_at.desc(), Message.id.desc()).limit(limit_arg())
+    filters = {"direction": Message.direction, "purpose": Message.purpose,
+               "status": Message.status, "state": Message.status}
+    query = tenant_rows_newest_first(Message, Message.created_at, filters)
     with current_runtime().db.session() as session:
         return jsonify(items=[message_json(m) for m in session.scalars(query)])
 
 
 @api.get("/runs")
 def list_runs():
-    query = select(Run).where(Run.tenant == g.tenant.tenant)
-    for name, column in (("state", Run.state), ("task", Run.task)):
-        if request.args.get(name):
-            query = query.where(column == request.args[name])
-    since = since_arg()
-    if since is not None:
-        query = query.where(Run.slot >= since)
-    query = query.order_by(Run.slot.desc(), Run.id.desc()).limit(limit_arg())
+    query = tenant_rows_newest_first(Run, Run.slot, {"state": Run.state, "task": Run.task})
     with current_runtime().db.session() as session:
         runs = session.scalars(query).all()
         proofs = newest_proofs(session, [run.id for run in runs])
@@ -106,6 +93,18 @@ def message_json(message: Message) -> dict:
         "purpose": message.purpose, "status": message.status,
         "error_code": message.error_code, "created_at": message.created_at.isoformat(),
     }
+
+
+def tenant_rows_newest_first(model, time_column, filters: dict):
+    """The token's tenant's rows, filtered by the query string, newest first, limited."""
+    query = select(model).where(model.tenant == g.tenant.tenant)
+    for name, column in filters.items():
+        if request.args.get(name):
+            query = query.where(column == request.args[name])
+    since = since_arg()
+    if since is not None:
+        query = query.where(time_column >= since)
+    return query.order_by(time_column.desc(), model.id.desc()).limit(limit_arg())
 
 
 def since_arg() -> datetime | None:
