@@ -15,6 +15,7 @@ from rq import Queue
 from config.loader import load_directory
 from config.settings import Settings
 from confirmations.outbox import install_outbox
+from integrations.sync import install_sync
 from integrations.messaging import Messaging, make_messaging
 from routing.tenants import TenantDirectory
 from store.db import Database
@@ -48,11 +49,11 @@ def build_runtime(settings: Settings) -> Runtime:
     loaded = load_directory(settings.config_dir, settings.environ)
     for problem in loaded.problems:
         log.error("tenant config refused: %s", problem)
-    return install_outbox(Runtime(
+    return install_sync(install_outbox(Runtime(
         settings=settings,
         db=Database(settings.database_url),
         tenants=TenantDirectory(loaded.tenants),
-    ))
+    )))
 
 
 def current_runtime() -> Runtime:

@@ -194,10 +194,128 @@ class Booking(Frozen):
     cancel_cutoff: Duration = timedelta(hours=12)
 
 
+# What a CRM request's url and body may name; integrations/crm/http.py fills them in.
+CRM_PLACEHOLDERS = frozenset({
+    "customer.id", "customer.name", "customer.phone", "customer.external_id",
+    "booking.id", "booking.service", "booking.service_name", "booking.start", "booking.end",
+    "booking.state", "booking.change", "booking.price", "booking.deposit", "tenant.id", "tenant.name",
+})
+PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def check_placeholders(value: Any) -> Any:
+    for text in _strings(value):
+        for name in PLACEHOLDER.findall(text):
+            if name not in CRM_PLACEHOLDERS:
+                known = ", ".join(f"{{{p}}}" for p in sorted(CRM_PLACEHOLDERS))
+                raise ValueError(f"{{{name}}} is not a placeholder; use {known}")
+    return value
+
+
+def _strings(value: Any):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+def check_http_url(value: str) -> str:
+    if not re.fullmatch(r"https?://[^/\s{}]+(/\S*)?", value):
+        raise ValueError(f"{value!r} is not an http:// or https:// URL")
+    return value
+
+
+HttpUrl = Annotated[str, AfterValidator(check_http_url)]
+Template = Annotated[dict[str, Any], AfterValidator(check_placeholders)]
+HeaderName = Annotated[str, _matching(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+", "an HTTP header name")]
+
+
+class HttpCrm(Frozen):
+    """A CRM reached by one HTTP request per booking change (integrations/crm/http.py)."""
+
+    method: Literal["POST", "PUT", "PATCH"] = "POST"
+    url: Annotated[HttpUrl, AfterValidator(check_placeholders)]
+    headers: dict[HeaderName, str] = {}
+    body: Template
+    id_field: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$")
+    idempotency_header: HeaderName = "Idempotency-Key"
+    timeout: Duration = timedelta(seconds=10)
+
+    @field_validator("timeout")
+    @classmethod
+    def sane_timeout(cls, value: timedelta) -> timedelta:
+        if not timedelta(seconds=1) <= value <= timedelta(seconds=60):
+            raise ValueError("should be between 1s and 60s")
+        return value
+
+
+class OutsideCrm(Frozen):
+    http: HttpCrm
+
+
+class StripePayments(Frozen):
+    """Deposits paid through Stripe Checkout (integrations/payments/stripe.py)."""
+
+    secret_key: Annotated[str, _matching(r"(sk|rk)_\S+", "a Stripe secret key (sk_... or rk_...)")]
+    webhook_secret: Annotated[str, _matching(r"whsec_\S+", "a Stripe webhook signing secret (whsec_...)")]
+    currency: str = Field(default="usd", pattern=r"^[a-z]{3}$")
+    pay_within: Duration = timedelta(minutes=30)
+    success_url: HttpUrl | None = None
+    cancel_url: HttpUrl | None = None
+
+    @field_validator("pay_within")
+    @classmethod
+    def checkout_lifetime(cls, value: timedelta) -> timedelta:
+        # Stripe lets a Checkout Session live between 30 minutes and 24 hours.
+        if not timedelta(minutes=30) <= value <= timedelta(hours=24):
+            raise ValueError("should be between 30m and 24h (how long Stripe keeps a checkout open)")
+        return value
+
+
+class PaymentsProvider(Frozen):
+    stripe: StripePayments
+
+
+def _word_or_mapping(words: tuple[str, ...], what: str) -> BeforeValidator:
+    def check(value: object) -> object:
+        if value in words or isinstance(value, (dict, BaseModel)):
+            return value
+        raise ValueError(f"{value!r} is not {what}")
+    return BeforeValidator(check)
+
+
+def _shape(value: object) -> str:
+    return "word" if isinstance(value, str) else "mapping"
+
+
+CrmChoice = Annotated[
+    Annotated[Literal["builtin"], Tag("word")] | Annotated[OutsideCrm, Tag("mapping")],
+    Discriminator(_shape),
+    _word_or_mapping(("builtin",), "a CRM: builtin, or {http: {method, url, headers, body, id_field}}"),
+]
+PaymentsChoice = Annotated[
+    Annotated[Literal["none"], Tag("word")] | Annotated[PaymentsProvider, Tag("mapping")],
+    Discriminator(_shape),
+    _word_or_mapping(("none",), "a payments provider: none, or {stripe: {secret_key, webhook_secret}}"),
+]
+
+
 class Integrations(Frozen):
     calendar: Literal["builtin"] = "builtin"
-    crm: Literal["builtin"] = "builtin"
-    payments: Literal["none"] = "none"
+    crm: CrmChoice = "builtin"
+    payments: PaymentsChoice = "none"
+
+    @property
+    def http_crm(self) -> HttpCrm | None:
+        return self.crm.http if isinstance(self.crm, OutsideCrm) else None
+
+    @property
+    def stripe(self) -> StripePayments | None:
+        return self.payments.stripe if isinstance(self.payments, PaymentsProvider) else None
 
 
 Clock = Annotated[time, BeforeValidator(parse_clock)]

@@ -213,3 +213,40 @@ class Execution(Base):
     steps: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     outcome: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class IntegrationJob(Base):
+    """One write to an outside system (CRM, payments) for a booking change: written in the
+    booking's transaction, run by a job after commit, retried until done or failed."""
+
+    __tablename__ = "integration_jobs"
+    __table_args__ = (Index("ix_integration_jobs_due", "state", "next_try_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant: Mapped[str] = mapped_column(Tenant)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))  # crm.upsert_contact | payments.request_deposit
+    change: Mapped[str] = mapped_column(String(16))  # booked | rescheduled | cancelled
+    idempotency_key: Mapped[str] = mapped_column(String(200), unique=True)
+    state: Mapped[str] = mapped_column(String(16), default="pending")  # pending | done | failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_try_at: Mapped[datetime]
+    enqueued_at: Mapped[datetime | None]
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # external id, link...
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class PaymentEvent(Base):
+    """A payment provider's webhook event, kept so a redelivered event changes nothing."""
+
+    __tablename__ = "payment_events"
+    __table_args__ = (UniqueConstraint("provider", "event_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant: Mapped[str] = mapped_column(Tenant)
+    provider: Mapped[str] = mapped_column(String(16))
+    event_id: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(64))
+    booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"))
+    outcome: Mapped[str] = mapped_column(String(32))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
