@@ -1,7 +1,7 @@
 """The database tables. Every row belongs to one tenant (its config id)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -192,15 +192,50 @@ class Booking(Base):
 
 
 class Finding(Base):
+    """A repeated failure (recurring/findings.py). open_key names the pattern while the
+    finding is open and is NULL once answered: unique per tenant, so a pattern is raised
+    once however many processes see it."""
+
     __tablename__ = "findings"
+    __table_args__ = (UniqueConstraint("tenant", "open_key", name="uq_findings_tenant_open_key"),
+                      Index("ix_findings_tenant_created", "tenant", "created_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant: Mapped[str] = mapped_column(Tenant, index=True)
     task: Mapped[str | None] = mapped_column(String(64))
+    person: Mapped[str | None] = mapped_column(String(64))  # who is behind it (kind "person")
     kind: Mapped[str] = mapped_column(String(32))
     summary: Mapped[str] = mapped_column(Text)
     runs: Mapped[list[int]] = mapped_column(JSON, default=list)
-    state: Mapped[str] = mapped_column(String(16), default="open")
+    state: Mapped[str] = mapped_column(String(16), default="open")  # open | acknowledged | reassigned
+    open_key: Mapped[str | None] = mapped_column(String(100))
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+    acknowledged_at: Mapped[datetime | None]
+    new_owner: Mapped[str | None] = mapped_column(String(64))  # set when answered by a new owner
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TaskOwner(Base):
+    """An owner's change of who does a task, overriding the config's `owner` for new runs."""
+
+    __tablename__ = "task_owners"
+    __table_args__ = (UniqueConstraint("tenant", "task"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant: Mapped[str] = mapped_column(Tenant)
+    task: Mapped[str] = mapped_column(String(64))
+    person: Mapped[str] = mapped_column(String(64))
+    set_by: Mapped[str] = mapped_column(String(64))
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class DigestSent(Base):
+    """The owner's weekly digest of one week went out: unique per tenant and week."""
+
+    __tablename__ = "digests"
+    __table_args__ = (UniqueConstraint("tenant", "week"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant: Mapped[str] = mapped_column(Tenant)
+    week: Mapped[date]  # the local day it was due
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Execution(Base):
