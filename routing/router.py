@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from agents.base import Agent
@@ -14,7 +15,7 @@ from agents.keywords import keyword_of
 from agents.staff import StaffAgent
 from config.schema import Tenant
 from routing.limits import is_stranger, stranger_may_get_reply
-from routing.sessions import load_session, save_session
+from routing.sessions import Conversation, load_session, save_session
 from routing.tenants import resolve_actor
 from store.models import Execution
 
@@ -54,9 +55,10 @@ def handle_interaction(session: Session, tenant: Tenant, interaction: Interactio
                            slots=dict(convo.slots))
     ctx = run_chain(CHAINS.get(route, DEFAULT_CHAIN), ctx, session)
     _limit_stranger_replies(ctx, session)
-    save_session(convo, ctx.state, ctx.slots, now)
-    session.add(Execution(tenant=tenant.tenant, interaction_id=interaction_id, outcome=ctx.outcome,
-                          steps=[vars(step) for step in ctx.trace], created_at=now))
+    save_session(session, tenant.tenant, interaction.from_phone, Conversation(ctx.state, ctx.slots), now)
+    session.connection().execute(insert(Execution.__table__).values(
+        tenant=tenant.tenant, interaction_id=interaction_id, outcome=ctx.outcome,
+        steps=[vars(step) for step in ctx.trace], created_at=now))
     return ctx
 
 
