@@ -6,7 +6,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.db import Base, utcnow
@@ -111,6 +111,7 @@ class Customer(Base):
     name: Mapped[str | None] = mapped_column(String(128))
     external_id: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    name_asked_at: Mapped[datetime | None]  # a new customer is asked their name once
 
 
 class Run(Base):
@@ -176,8 +177,13 @@ class Escalation(Base):
 
 
 class Booking(Base):
+    """An appointment in the built-in calendar: held (offered, or awaiting a deposit),
+    confirmed, or cancelled. A hold counts against the chairs until hold_expires_at."""
+
     __tablename__ = "bookings"
-    __table_args__ = (Index("ix_bookings_tenant_start", "tenant", "start"),)
+    __table_args__ = (Index("ix_bookings_tenant_start", "tenant", "start"),
+                      Index("ix_bookings_reminders", "state", "reminded_at", "remind_at"),
+                      UniqueConstraint("tenant", "key", name="uq_bookings_tenant_key"))
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant: Mapped[str] = mapped_column(Tenant)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
@@ -189,6 +195,25 @@ class Booking(Base):
     deposit: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal(0))
     hold_expires_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    key: Mapped[str | None] = mapped_column(String(160))  # idempotency key, from the interaction
+    interaction_id: Mapped[int | None] = mapped_column(ForeignKey("interactions.id"))
+    moves_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"))  # a hold for a move
+    accepted_at: Mapped[datetime | None]  # the customer said yes (held: the deposit is awaited)
+    confirmed_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str | None] = mapped_column(String(32))
+    remind_at: Mapped[datetime | None]  # NULL: no reminder (booked inside the reminder window)
+    reminded_at: Mapped[datetime | None]  # the reminder was queued: it goes once per time
+    answered_reminder: Mapped[str | None] = mapped_column(String(16))  # confirmed | ...
+
+
+class BookingDay(Base):
+    """One row per tenant and local day, locked while that day's bookings change, so two
+    customers can never take the last chair at once (PostgreSQL: SELECT ... FOR UPDATE)."""
+
+    __tablename__ = "booking_days"
+    tenant: Mapped[str] = mapped_column(Tenant, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
 
 
 class Finding(Base):
