@@ -6,7 +6,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.db import Base, utcnow
@@ -120,7 +120,9 @@ class Run(Base):
     __tablename__ = "runs"
     __table_args__ = (UniqueConstraint("tenant", "task", "slot"),
                       Index("ix_runs_tenant_state", "tenant", "state"),
-                      Index("ix_runs_reminders", "reminded_at", "remind_at"))
+                      Index("ix_runs_reminders", "reminded_at", "remind_at"),
+                      Index("ix_runs_overdue", "state", "escalation_level", "due_at"),
+                      Index("ix_runs_escalate_at", "state", "escalate_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant: Mapped[str] = mapped_column(Tenant)
     task: Mapped[str] = mapped_column(String(64))
@@ -136,6 +138,9 @@ class Run(Base):
     flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     remind_at: Mapped[datetime | None]  # when to text the assignee; NULL: never (a stale run)
     reminded_at: Mapped[datetime | None]  # when the reminder was queued: it goes once
+    # When the escalation next needs a look (recurring/escalation.py); NULL before it
+    # starts (due_at counts then) and after the run closes.
+    escalate_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -162,18 +167,48 @@ class Proof(Base):
 
 
 class Escalation(Base):
-    """One step of a run's chain that texted people."""
+    """One step of a run's chain that texted people: level 1 is the chain's first step.
+    Unique per run and level, so a step is recorded (and texted) once."""
 
     __tablename__ = "escalations"
+    __table_args__ = (UniqueConstraint("run_id", "level", name="uq_escalations_run_level"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant: Mapped[str] = mapped_column(Tenant)
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), index=True)
     level: Mapped[int]
+    target: Mapped[str | None] = mapped_column(String(64))  # the step's notify: backup, role:manager...
     notified: Mapped[list[str]] = mapped_column(JSON, default=list)
+    codes: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)  # person id -> reply code
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     answered_by: Mapped[str | None] = mapped_column(String(64))
-    answer: Mapped[str | None] = mapped_column(String(32))
+    answer: Mapped[str | None] = mapped_column(String(32))  # taken | reassigned | excused | done | late | missed
     answered_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)  # an excuse's reason, a reassignment's new assignee
+
+
+class ReplyCode(Base):
+    """The number a person answers an item by ("3t"): the lowest not used by their open
+    items, kept by the item for its life (recurring/codes.py). Closed rows stay, so a
+    stale code gets "#3 was already excused by Dana"."""
+
+    __tablename__ = "reply_codes"
+    __table_args__ = (
+        Index("uq_reply_codes_open_number", "tenant", "person", "number", unique=True,
+              sqlite_where=text("closed_at IS NULL"), postgresql_where=text("closed_at IS NULL")),
+        Index("uq_reply_codes_open_item", "tenant", "person", "kind", "item_id", unique=True,
+              sqlite_where=text("closed_at IS NULL"), postgresql_where=text("closed_at IS NULL")),
+        Index("ix_reply_codes_item", "tenant", "kind", "item_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant: Mapped[str] = mapped_column(Tenant)
+    person: Mapped[str] = mapped_column(String(64))
+    number: Mapped[int]
+    kind: Mapped[str] = mapped_column(String(16))  # run | finding
+    item_id: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(32))  # how the item ended: excused, done...
+    closed_by: Mapped[str | None] = mapped_column(String(64))
 
 
 class Booking(Base):
