@@ -1,16 +1,20 @@
 """Opt-out, opt-in and help: the answers carriers require, recorded like any other."""
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from agents.context import ExecutionContext
 from store.models import OptOut
 
 
+OPTED_OUT = select(OptOut.__table__.c.id).where(OptOut.__table__.c.tenant == bindparam("tenant"),
+                                                OptOut.__table__.c.phone == bindparam("phone"))
+
+
 def is_opted_out(session: Session, tenant: str, phone: str) -> bool:
-    query = select(OptOut.id).where(OptOut.tenant == tenant, OptOut.phone == phone)
-    return session.scalar(query) is not None
+    found = session.connection().execute(OPTED_OUT, {"tenant": tenant, "phone": phone}).first()
+    return found is not None
 
 
 def help_text(ctx: ExecutionContext) -> str:

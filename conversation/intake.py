@@ -9,7 +9,7 @@ import logging
 from dataclasses import asdict
 from typing import Callable
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,10 @@ from store.models import Direction, Interaction as InteractionRow, Message, Mess
 
 INTERACTIONS = InteractionRow.__table__
 MESSAGES = Message.__table__
+RECORD = insert(INTERACTIONS)
+ANSWER = update(INTERACTIONS).where(INTERACTIONS.c.id == bindparam("interaction_id")).values(
+    reply=bindparam("reply"))
+STORED_REPLY = select(INTERACTIONS.c.reply).where(INTERACTIONS.c.provider_key == bindparam("key"))
 
 log = logging.getLogger(__name__)
 Render = Callable[[ExecutionContext], str]
@@ -45,20 +49,19 @@ def take_in(runtime: Runtime, tenant: Tenant, interaction: Interaction, render: 
 
 def stored_reply(runtime: Runtime, provider_key: str) -> str | None:
     with runtime.db.session() as session:
-        query = select(INTERACTIONS.c.reply).where(INTERACTIONS.c.provider_key == provider_key)
-        return session.connection().execute(query).scalar_one_or_none()
+        return session.connection().execute(STORED_REPLY, {"key": provider_key}).scalar_one_or_none()
 
 
-# The rows every webhook writes go in as plain statements: the ORM's unit of work costs
-# more than the inserts themselves, and SQLite serialises writers, so it caps throughput.
+# The rows every webhook writes go in as prepared statements (see store/statements.py):
+# the ORM's unit of work costs more than the inserts, and SQLite serialises writers.
 def _record(session: Session, tenant: Tenant, interaction: Interaction) -> int:
     """Insert the interaction row; a replayed provider key fails here, before anything is done."""
     actor = resolve_actor(tenant, interaction.from_phone)
-    inserted = session.connection().execute(insert(INTERACTIONS).values(
-        tenant=tenant.tenant, provider_key=interaction.provider_key, channel=interaction.channel,
-        from_phone=interaction.from_phone, to_phone=interaction.to_phone, text=interaction.text,
-        media=[asdict(m) for m in interaction.media], actor_kind=actor.kind, actor_id=actor.id,
-        received_at=interaction.received_at, raw=interaction.raw))
+    inserted = session.connection().execute(RECORD, {
+        "tenant": tenant.tenant, "provider_key": interaction.provider_key, "channel": interaction.channel,
+        "from_phone": interaction.from_phone, "to_phone": interaction.to_phone, "text": interaction.text,
+        "media": [asdict(m) for m in interaction.media], "actor_kind": actor.kind, "actor_id": actor.id,
+        "received_at": interaction.received_at, "raw": interaction.raw})
     return inserted.inserted_primary_key[0]
 
 
@@ -66,7 +69,7 @@ def _record_answer(session: Session, tenant: Tenant, interaction: Interaction, i
                    replies: list[str], reply: str) -> None:
     """Store the answer for replays, and the text in and the replies out for texts."""
     connection = session.connection()
-    connection.execute(update(INTERACTIONS).where(INTERACTIONS.c.id == interaction_id).values(reply=reply))
+    connection.execute(ANSWER, {"interaction_id": interaction_id, "reply": reply})
     if interaction.channel not in ("sms", "mms"):
         return
     common = {"tenant": tenant.tenant, "interaction_id": interaction_id, "purpose": "reply",

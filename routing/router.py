@@ -19,6 +19,8 @@ from routing.sessions import Conversation, load_session, save_session
 from routing.tenants import resolve_actor
 from store.models import Execution
 
+RECORD_EXECUTION = insert(Execution.__table__)  # prepared once: on every interaction's path
+
 # Route -> chain. Keywords come first; anything unknown gets the safe default.
 CHAINS: dict[str, tuple[Agent, ...]] = {
     "stop": (OptOutAgent(),),
@@ -56,9 +58,9 @@ def handle_interaction(session: Session, tenant: Tenant, interaction: Interactio
     ctx = run_chain(CHAINS.get(route, DEFAULT_CHAIN), ctx, session)
     _limit_stranger_replies(ctx, session)
     save_session(session, tenant.tenant, interaction.from_phone, Conversation(ctx.state, ctx.slots), now)
-    session.connection().execute(insert(Execution.__table__).values(
-        tenant=tenant.tenant, interaction_id=interaction_id, outcome=ctx.outcome,
-        steps=[vars(step) for step in ctx.trace], created_at=now))
+    session.connection().execute(RECORD_EXECUTION, {
+        "tenant": tenant.tenant, "interaction_id": interaction_id, "outcome": ctx.outcome,
+        "steps": [vars(step) for step in ctx.trace], "created_at": now})
     return ctx
 
 

@@ -1,5 +1,12 @@
-"""Statements the ORM has no portable word for: INSERT ... ON CONFLICT on SQLite and PostgreSQL."""
+"""Statements built once and run with parameters, for the paths every webhook takes,
+and INSERT ... ON CONFLICT, which the ORM has no portable word for.
+
+A statement built per call with .values(...) costs more Python than SQLite spends on it;
+one built once and given its parameters at execute time is compiled once and cached.
+"""
 from __future__ import annotations
+
+from functools import lru_cache
 
 from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
@@ -11,3 +18,15 @@ _INSERTS = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 def upsertable_insert(session: Session, table: Table):
     """An INSERT for `table` with on_conflict_do_nothing/do_update, in the session's dialect."""
     return _INSERTS[session.get_bind().dialect.name](table)
+
+
+def upsert(session: Session, table: Table, keys: tuple[str, ...], columns: tuple[str, ...]):
+    """INSERT a row, or on a conflict over `keys` set `columns` to the new values."""
+    return _upsert(session.get_bind().dialect.name, table, keys, columns)
+
+
+@lru_cache(maxsize=None)
+def _upsert(dialect: str, table: Table, keys: tuple[str, ...], columns: tuple[str, ...]):
+    insert = _INSERTS[dialect](table)
+    return insert.on_conflict_do_update(index_elements=list(keys),
+                                        set_={name: insert.excluded[name] for name in columns})
