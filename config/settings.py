@@ -24,6 +24,7 @@ class Settings:
     twilio_api_base_url: str | None = None
     openai_api_key: str | None = None
     openai_base_url: str | None = None
+    stripe_api_base: str | None = None  # a Stripe-compatible server (local tests)
     send_retry_intervals: tuple[int, ...] = DEFAULT_SEND_RETRY_INTERVALS
     environ: dict[str, str] = field(default_factory=dict, repr=False)
 
@@ -51,6 +52,7 @@ def load_settings(environ: dict[str, str] | None = None, **overrides) -> Setting
         twilio_api_base_url=(env.get("TWILIO_API_BASE_URL") or "").rstrip("/") or None,
         openai_api_key=env.get("OPENAI_API_KEY") or None,
         openai_base_url=env.get("OPENAI_BASE_URL") or None,
+        stripe_api_base=(env.get("STRIPE_API_BASE") or "").rstrip("/") or None,
         environ=env,
     )
     values.update(overrides)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from confirmations.sweeper import sweep_outbox
+from integrations.sync.sweeper import sweep_integration_jobs
 from recurring.runs import schedule_runs
 from runtime import Runtime
 
@@ -35,6 +36,7 @@ def tick(runtime: Runtime, now: datetime) -> TickResult:
     if now.tzinfo is None:
         raise ValueError("tick needs an aware datetime")
     enqueued = sweep_outbox(runtime, now)
+    sweep_integration_jobs(runtime, now)  # CRM and payment writes due for a (re)try
     runs = schedule_runs(runtime, now)
     return TickResult(now=now, outbox_enqueued=enqueued, runs_created=runs.created,
                       reminders_queued=runs.reminded, stale=runs.stale)
