@@ -1,0 +1,193 @@
+"""Days as customers write them, resolved against today in the tenant's zone.
+
+    "today", "tonight", "hoy"                    -> today
+    "tomorrow", "tmrw", "2moro", "mañana"        -> today + 1
+    "fri", "Thursday", "wensday", "el sábado"    -> the next such day (today's name: next week's)
+    "this friday"                                -> the next friday, today included
+    "next tuesday"                               -> the tuesday of next week (weeks start on Monday)
+    "the 12th", "Dec 3", "December 8th", "12/2"  -> that date, this year or next
+    "this weekend"                               -> its first open day
+The last day mentioned wins, except one after "instead of" or "from" (the day being left).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from agents.understanding.hours import is_open
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAY_WORDS: dict[str, int] = {
+    **{name: i for i, name in enumerate(WEEKDAYS)},
+    **{name[:3]: i for i, name in enumerate(WEEKDAYS)},
+    "tues": 1, "weds": 2, "thur": 3, "thurs": 3,
+    "lunes": 0, "martes": 1, "miercoles": 2, "jueves": 3, "viernes": 4, "sabado": 5, "domingo": 6,
+}
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december")
+MESES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
+         "octubre", "noviembre", "diciembre")
+MONTH_WORDS: dict[str, int] = {
+    **{m: i for i, m in enumerate(MONTHS, 1)}, **{m[:3]: i for i, m in enumerate(MONTHS, 1)},
+    "sept": 9, **{m: i for i, m in enumerate(MESES, 1)},
+}
+MONTH = r"(?P<month>" + "|".join(sorted(MONTH_WORDS, key=len, reverse=True)) + r")\.?"
+TOMORROW = (r"tomorrow|tmrw|tmrow|tmr|tmw|tmro|tomoz|tomorow|tommorow|tommorrow|tomorro|tomoro|tommorw"
+            r"|2morrow|2morow|2moro|2mrw|2mro|(?<!la )manana")
+TODAY = r"today|2day|tday|hoy|tonight|tonite|2nite|right now|this (?:morning|afternoon|evening)|esta (?:tarde|noche|manana)"
+WEEKDAY = r"(?P<weekday>" + "|".join(sorted(WEEKDAY_WORDS, key=len, reverse=True)) + r")s?"
+DAY_PATTERN = re.compile(
+    r"\b(?:"
+    r"(?P<after>day after tomorrow|pasado manana)"
+    rf"|(?P<tomorrow>{TOMORROW})"
+    rf"|(?P<today>{TODAY})"
+    r"|(?P<holiday>thanksgiving|christmas eve|christmas|xmas|new year'?s eve|new year'?s(?: day)?)"
+    r"|(?P<weekend>(?:this |next )?weekend|(?:este |el )?fin de semana)"
+    r"|in (?P<in_days>\d|a couple(?: of)?|two|three|a few) days"
+    rf"|{MONTH} (?P<month_day>\d{{1,2}})(?:st|nd|rd|th)?"
+    rf"|(?P<day_month>\d{{1,2}})(?:st|nd|rd|th)? (?:of |de )?{MONTH.replace('month', 'month2')}"
+    r"|(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/\d{2,4})?"
+    r"|(?:the )?(?P<nth>\d{1,2})(?:st|nd|rd|th)"
+    r"|el (?P<el>\d{1,2})(?![\d:/])"
+    rf"|(?P<which>this |next |coming |este |el proximo |proximo )?{WEEKDAY}"
+    r")\b")
+EXCLUDED_BEFORE = re.compile(r"(?:instead of|rather than|from|not|en vez de)\s*$")
+WORDISH_DAY = re.compile(r"\b[a-z]{3,}day\b|\b(?:wen|wed|thr|thu|tue|tus|sat|fri)[a-z]{3,}\b")
+NOT_WEEKDAYS = frozenset({"today", "birthday", "holiday", "someday", "everyday", "yesterday", "payday",
+                          "midday", "weekday", "doomsday", "mayday", "saturdays", "sundays", "mondays",
+                          "tuesdays", "thursdays", "fridays", "wednesdays", "satisfied", "thursday",
+                          "tuesday", "wednesday", "saturday", "friday", "sunday", "monday"})
+COUNTS = {"two": 2, "three": 3, "a few": 3, "a couple": 2, "a couple of": 2}
+
+
+@dataclass(frozen=True)
+class DayMention:
+    day: date
+    start: int
+    end: int
+    explicit: bool  # a calendar date ("the 12th", "Dec 3"), preferred over a weekday
+
+
+def read_day(folded: str, today: date, tenant, us_dates: bool = True) -> DayMention | None:
+    mentions = [m for m in _mentions(folded, today, tenant, us_dates)
+                if not EXCLUDED_BEFORE.search(folded[:m.start])]
+    if not mentions:
+        return _misspelt_weekday(folded, today)
+    explicit = [m for m in mentions if m.explicit]
+    return (explicit or mentions)[-1]
+
+
+def day_spans(folded: str) -> list[tuple[int, int]]:
+    return [match.span() for match in DAY_PATTERN.finditer(folded)]
+
+
+def _mentions(folded: str, today: date, tenant, us_dates: bool):
+    for match in DAY_PATTERN.finditer(folded):
+        day, explicit = _resolve(match, today, tenant, us_dates)
+        if day is not None:
+            yield DayMention(day, match.start(), match.end(), explicit)
+
+
+def _resolve(match: re.Match[str], today: date, tenant, us_dates: bool) -> tuple[date | None, bool]:
+    if match["after"]:
+        return today + timedelta(days=2), False
+    if match["tomorrow"]:
+        return today + timedelta(days=1), False
+    if match["today"]:
+        return today, False
+    if match["holiday"]:
+        return _holiday(match["holiday"], today), True
+    if match["weekend"]:
+        return _weekend(match["weekend"], today, tenant), False
+    if match["in_days"]:
+        count = COUNTS.get(match["in_days"]) or int(match["in_days"])
+        return today + timedelta(days=count), False
+    if match["weekday"]:
+        return _weekday(WEEKDAY_WORDS[match["weekday"]], (match["which"] or "").strip(), today), False
+    return _calendar_date(match, today, us_dates), True
+
+
+def _weekday(index: int, which: str, today: date) -> date:
+    ahead = (index - today.weekday()) % 7
+    if which in ("next", "el proximo", "proximo"):
+        return today - timedelta(days=today.weekday()) + timedelta(days=7 + index)
+    if ahead == 0 and which not in ("this", "este"):
+        ahead = 7
+    return today + timedelta(days=ahead)
+
+
+def _weekend(words: str, today: date, tenant) -> date:
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7)
+    if today.weekday() == 6:
+        saturday = today - timedelta(days=1)
+    if words.startswith("next"):
+        saturday += timedelta(days=7)
+    days = [d for d in (saturday, saturday + timedelta(days=1)) if d >= today]
+    return next((d for d in days if is_open(tenant, d)), days[0])
+
+
+def _holiday(name: str, today: date) -> date | None:
+    if name == "thanksgiving":  # the fourth Thursday of November
+        for year in (today.year, today.year + 1):
+            first = date(year, 11, 1)
+            day = first + timedelta(days=(3 - first.weekday()) % 7 + 21)
+            if day >= today:
+                return day
+        return None
+    month_day = {"christmas eve": (12, 24), "christmas": (12, 25), "xmas": (12, 25)}.get(name)
+    if month_day is None:
+        month_day = (12, 31) if name.endswith("eve") else (1, 1)
+    return _next_date(today, *month_day)
+
+
+def _calendar_date(match: re.Match[str], today: date, us_dates: bool) -> date | None:
+    if match["month_day"]:
+        return _next_date(today, MONTH_WORDS[match["month"]], int(match["month_day"]))
+    if match["day_month"]:
+        return _next_date(today, MONTH_WORDS[match["month2"]], int(match["day_month"]))
+    if match["m"]:
+        first, second = int(match["m"]), int(match["d"])
+        month, day = (first, second) if us_dates else (second, first)
+        return _next_date(today, month, day)
+    return _next_day_of_month(today, int(match["nth"] or match["el"]))
+
+
+def _next_date(today: date, month: int, day: int) -> date | None:
+    for year in (today.year, today.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            return None
+        if candidate >= today:
+            return candidate
+    return None
+
+
+def _next_day_of_month(today: date, day: int) -> date | None:
+    year, month = today.year, today.month
+    for _ in range(3):
+        try:
+            candidate = date(year, month, day)
+            if candidate >= today:
+                return candidate
+        except ValueError:
+            pass
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return None
+
+
+def _misspelt_weekday(folded: str, today: date) -> DayMention | None:
+    """"wensday", "thurday", "saturady": one weekday within two edits."""
+    for match in WORDISH_DAY.finditer(folded):
+        word = match.group()
+        if word in NOT_WEEKDAYS:
+            continue
+        found = process.extractOne(word, WEEKDAYS, scorer=DamerauLevenshtein.distance, score_cutoff=2)
+        if found is not None:
+            which = folded[:match.start()].split()[-1:] == ["next"] and "next" or ""
+            return DayMention(_weekday(found[2], which, today), match.start(), match.end(), False)
+    return None

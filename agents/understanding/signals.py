@@ -1,0 +1,61 @@
+"""The words that signal each customer intent, in English and a little Spanish, on folded text."""
+from __future__ import annotations
+
+import re
+
+
+def _any(*parts: str) -> re.Pattern[str]:
+    return re.compile("|".join(parts))
+
+
+PERSON = (r"(?:someone|somebody|some one|a person|person|a human|human|real person|manager|owner|operator"
+          r"|an agent|agent|representative|a rep|rep|anyone|staff|barber|alguien|una persona|persona|gerente)")
+OPERATOR = _any(
+    rf"\b(?:talk|speak|chat|hablar)(?:ing)? (?:to|with|con) (?:the |a |an |some |your )?{PERSON}\b",
+    r"\bcall me\b|\bgive me a call\b|\bllamame\b|\bllamenme\b",
+    r"\b(?:get|want|need|put) (?:me )?(?:to |through to )?(?:a |an |the )?"
+    r"(?:human|real person|person|manager|operator|representative|live agent)\b",
+    r"^(?:an? |the )?(?:operator|human|agent|representative|rep|real person|live agent|live person|manager)"
+    r"(?: please| pls| plz| now)?[.!? ]*$")
+CANCEL = _any(r"\bcancel", r"\banular\b", r"\bcall (?:it )?off\b", r"\bno longer need\b",
+              r"\bdon'?t need (?:the|my) (?:appointment|appt|booking)")
+CANT_MAKE = _any(r"\b(?:can'?t|cant|cannot|won'?t|wont|unable to|not gonna|not going to)"
+                 r" (?:be able to )?(?:make|come|be coming|be there)\b",
+                 r"\bwon'?t be (?:coming|able to come|there)\b", r"\bno (?:puedo|podre) (?:ir|llegar)\b")
+REBOOK_LATER = re.compile(r"\b(?:re-?book|re-?schedule) (?:later|another time|some other time)\b")
+RESCHEDULE = _any(
+    r"\bre-?sched", r"\breschedual", r"\brebook\b", r"\bpostpone", r"\bcambiar\b", r"\bmover\b",
+    r"\breprogramar\b",
+    r"\b(?:move|push|bump|switch|shift) (?:my|it|me|the|our|that|this)\b",
+    r"\bchange (?:my|the|our|it|that)\b",
+    r"\b(?:different|another|other|earlier|later|new) (?:time|day|date|slot)\b",
+    r"\blater today\b", r"\b(?:running|gonna be|going to be|i'?ll be|im|i'?m) (?:a bit |little |a little )?late\b",
+    r"\brunning behind\b")
+CHANGE = _any(r"\bmake it\b", r"\binstead\b", r"\bchange it to\b", r"\ben vez\b", r"\bmejor a las\b")
+PRICES = _any(r"\bhow much\b", r"\bprice", r"\bpricing\b", r"\bcost", r"\bcharge", r"\brates?\b", r"\$",
+              r"\bfees?\b", r"\bdeposit", r"\bcuanto\b", r"\bprecio", r"\bcuesta\b", r"\brun me\b",
+              r"\bexpensive\b", r"\bcheap")
+HOURS = _any(r"(?<!\d)(?<!\d )(?<!\ban )(?<!couple )(?<!few )\b(?:hours|hrs|hours?\?)(?! from now)",
+             r"\bopen\b", r"\bopening (?:hours|times?)\b", r"\bclose\b", r"\bclosing\b", r"\bclosed\b",
+             r"\bhow late\b", r"\bwhat time do (?:you|u|y'?all)\b", r"\bhorario", r"\babren\b", r"\bcierran\b",
+             r"\babiert[oa]s?\b")
+BOOK = _any(
+    r"\bbook", r"\bappointment", r"\bappt", r"\bschedul", r"\bsched\b", r"\breserv", r"\bslots?\b",
+    r"\bopenings?\b(?! (?:hours|times?))", r"\bavailab", r"\bspot\b", r"\bget in\b", r"\bcome in\b", r"\bcome by\b",
+    r"\bstop by\b", r"\bfit me\b", r"\bsqueeze me\b", r"\bslide (?:thru|through|in|by)\b", r"\bcita\b",
+    r"\breservar\b", r"\bagendar\b", r"\bespacio\b", r"\bturno\b", r"\banything\b", r"\bfree\b",
+    r"\bearliest\b", r"\bsoonest\b", r"\basap\b", r"\btime for\b", r"\bcan (?:i|u|you|we) (?:get|do)\b",
+    r"\b(?:need|want|like|wanna) (?:a|an|to get|to come)\b", r"\bquiero\b", r"\bquisiera\b", r"\bnecesito\b")
+AFFIRMATIVE = (r"(?:yes+|yess|yea+h?|yah|ya|yep|yup|y|ok(?:ay|ey)?|k+|sure|sounds (?:good|great|perfect)"
+               r"|perfect|great|good|fine|that works|works(?: for me)?|that'?s (?:fine|good|perfect|great)"
+               r"|confirm(?:ed)?|correct|absolutely|definitely|of course|deal|(?:let'?s )?do it|book it"
+               r"|go ahead|si|claro|dale|perfecto|vale|de acuerdo|esta bien|👍|👌|✅|🙏|💯)")
+CONFIRM = re.compile(rf"^(?!good (?:morning|afternoon|evening|night))(?!y (?!$)){AFFIRMATIVE}(?:$|[\s,.!]+(?!(?:but|pero|no|not)\b))")
+DECLINE = _any(
+    r"^(?:no+|nope|nah|naw|neither|none|not those|not really|never ?mind|nvm|ninguno|ninguna|👎)(?:$|[\s,.!?])",
+    r"\b(?:doesn'?t|does not|don'?t|do not|won'?t|wont|doesnt|dont) work\b",
+    r"\bnone of (?:those|them|these|the)\b", r"\bneither of\b")
+ASKS_IF_THEY_DO = re.compile(
+    r"\b(?:do|does|can|will) (?:you|u|y'?all|ya'?ll|you guys|you all|anyone)(?: guys)? "
+    r"(?:do|offer|have|sell|use|take|accept|cut|work)\b|\bis there\b|\bare (?:you|u)(?: guys)? \w+")
+QUESTION = _any(r"\?$", r"^(?:do|does|is|are|can|could|will|would|what|where|how|hay|tienen|aceptan)\b")

@@ -1,0 +1,60 @@
+"""When a customer means, in the tenant's time zone: a day, a time, a period, or a moment.
+
+    "tomorrow at 3"            -> day + 15:00 (the reading inside opening hours)
+    "next Tuesday afternoon"   -> day + period
+    "actually make it 4"       -> time only (the booking agent keeps the session's day)
+    "in 2 hours"               -> at (and the day and time it falls on)
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from agents.understanding.clock import read_clock, read_period, resolve
+from agents.understanding.days import day_spans, read_day
+from agents.understanding.hours import opening, widest_hours
+from config.schema import Tenant
+
+MONTH_FIRST = frozenset({"US", "CA", "PH"})  # 12/2 is December 2nd there
+RELATIVE = re.compile(
+    r"\b(?:in|en|within) (?:(?P<n>\d{1,3})|(?P<one>an?|one|una?)|(?P<half>half an?)|(?P<couple>a couple(?: of)?))"
+    r" ?(?P<unit>hours?|hrs?|h|minutes?|mins?|horas?|minutos?)\b")
+COUPLE = 2
+
+
+@dataclass(frozen=True)
+class When:
+    day: date | None = None
+    time: time | None = None
+    period: str | None = None
+    at: datetime | None = None
+
+
+def read_when(folded: str, tenant: Tenant, now: datetime) -> When:
+    local = now.astimezone(tenant.zone)
+    period = read_period(folded)
+    if (at := _relative_moment(folded, local)) is not None:
+        return When(day=at.date(), time=at.time().replace(tzinfo=None), period=period, at=at)
+    mention = read_day(folded, local.date(), tenant, tenant.country in MONTH_FIRST)
+    day = mention.day if mention else None
+    clock = read_clock(folded, day_spans(folded))
+    hours = opening(tenant, day) if day else widest_hours(tenant)
+    return When(day=day, time=resolve(clock, period, hours) if clock else None, period=period)
+
+
+def _relative_moment(folded: str, local: datetime) -> datetime | None:
+    match = RELATIVE.search(folded)
+    if match is None:
+        return None
+    amount = _amount(match)
+    unit = timedelta(hours=1) if match["unit"].startswith("h") else timedelta(minutes=1)
+    return (local + amount * unit).replace(second=0, microsecond=0)
+
+
+def _amount(match: re.Match[str]) -> float:
+    if match["n"]:
+        return int(match["n"])
+    if match["half"]:
+        return 0.5
+    return COUPLE if match["couple"] else 1

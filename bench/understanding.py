@@ -1,0 +1,108 @@
+"""Benchmark: language understanding on the labelled sets, per engine.
+
+    .venv/bin/python bench/understanding.py [--engine rules|openai] [--set customer|staff|all] [--misses]
+
+Runs every labelled message (tests/understanding/*_messages.yaml) through the engine and
+prints accuracy per intent, entity accuracy (every labelled field right, and nothing
+unlabelled), service-and-time accuracy on booking messages, latency p50/p99 per message,
+and how many answers fell back to the rules engine (openai) and why.
+
+--engine openai talks to OPENAI_BASE_URL with OPENAI_API_KEY and OPENAI_MODEL, or, when
+OPENAI_BASE_URL is not set, to the local chat-completions server the tests use
+(tests/understanding/chat_server.py), which answers from the labels: that measures the
+engine's plumbing, validation and overhead, not a model's judgement.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.understanding.labelled import Example, Score, harbor, load_examples  # noqa: E402
+
+WARMUP = 20
+
+
+def main() -> int:
+    args = _arguments()
+    kinds = ("customer", "staff") if args.set == "all" else (args.set,)
+    examples = [e for kind in kinds if _exists(kind) for e in load_examples(kind)]
+    with _engine(args.engine, examples) as understand:
+        for example in examples[:WARMUP]:
+            understand(example)
+        score, times, fallbacks, tokens = Score(), [], Counter(), 0
+        for example in examples:
+            started = time.perf_counter()
+            got = understand(example)
+            times.append((time.perf_counter() - started) * 1000)
+            score.add(example, got)
+            if getattr(got, "fallback", None):
+                fallbacks[got.fallback] += 1
+            tokens += getattr(got, "tokens", 0) or 0
+    _report(args.engine, score, times, fallbacks, tokens, args.misses)
+    return 0
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engine", choices=("rules", "openai"), default="rules")
+    parser.add_argument("--set", choices=("customer", "staff", "all"), default="all")
+    parser.add_argument("--misses", action="store_true", help="print every message read wrong")
+    return parser.parse_args()
+
+
+def _exists(kind: str) -> bool:
+    from tests.understanding.labelled import SETS
+
+    return SETS[kind].exists()
+
+
+class _Rules:
+    def __init__(self, examples: list[Example]):
+        from agents.understanding.rules import understand
+
+        self.tenant, self.call = harbor(), understand
+
+    def __enter__(self):
+        return lambda e: self.call(self.tenant, e.text, e.now, e.recent)
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+def _engine(name: str, examples: list[Example]):
+    if name == "rules":
+        return _Rules(examples)
+    from tests.understanding.bench_openai import OpenAIBench
+
+    return OpenAIBench(examples)
+
+
+def _report(engine: str, score: Score, times: list[float], fallbacks: Counter, tokens: int,
+            misses: bool) -> None:
+    print(f"engine: {engine}   messages: {score.total}")
+    print(f"{'intent':<14}{'right':>7}{'of':>5}{'accuracy':>10}")
+    for intent, (right, total) in sorted(score.per_intent.items()):
+        print(f"{intent:<14}{right:>7}{total:>5}{right / total:>10.1%}")
+    print(f"intent accuracy          {score.intent_accuracy:.1%}")
+    print(f"entity accuracy          {score.entity_accuracy:.1%}  (every labelled field right)")
+    print(f"booking service+time     {score.booking_accuracy:.1%}  ({score.booking} book/reschedule messages)")
+    ordered = sorted(times)
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    print(f"latency p50 {statistics.median(ordered):.3f} ms   p99 {p99:.3f} ms   max {ordered[-1]:.3f} ms")
+    print(f"fallbacks to rules       {sum(fallbacks.values())}" +
+          (f"  ({', '.join(f'{k}: {v}' for k, v in fallbacks.most_common())})" if fallbacks else ""))
+    if tokens:
+        print(f"tokens                   {tokens} ({tokens / score.total:.0f} a message)")
+    if misses:
+        print("\n".join(["", "misses:", *score.misses]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
