@@ -181,7 +181,7 @@ class StaffAgent:
         ctx.outcome = "proof_missing"
 
     def _complete(self, ctx, session, run: Run, flags: list[str], value: str = "") -> None:
-        complete_run(run, ctx.actor.person.id, ctx.now, flags)
+        complete_run(session, ctx.tenant, run, ctx.actor.person.id, ctx.now, flags)
         ctx.slots.pop("awaiting", None)
         late = " (late)" if run.state == "late" else ""
         recorded = f": {value} recorded" if value else ""

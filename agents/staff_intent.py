@@ -20,7 +20,7 @@ SKIP = re.compile(r"^\s*(can'?t|cannot|can\s+not|unable\s+to|skip(?:ping)?)\b[\s
                   re.IGNORECASE | re.DOTALL)
 PICK = re.compile(r"^\s*#?(?P<n>\d{1,2})\s*[.):-]?(?:\s+(?P<rest>.*))?$", re.DOTALL)
 TASKS = frozenset({"tasks", "task", "list", "my tasks", "todo", "to do", "whats open", "what's open",
-                   "open", "what is open"})
+                   "open", "what is open", "today"})
 STEPS = frozenset({"steps", "step", "how", "how to", "instructions"})
 FILLER = frozenset({"all", "it", "its", "it's", "is", "the", "i", "did", "done", "finished", "finish",
                     "complete", "completed", "set", "and", "a", "an", "at", "was", "of", "for", "temp",

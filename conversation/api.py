@@ -13,7 +13,7 @@ from flask import Blueprint, g, jsonify, request, send_file
 from sqlalchemy import select
 
 from runtime import current_runtime
-from store.models import Message, Proof, Run
+from store.models import Finding, Message, Proof, Run
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 DEFAULT_LIMIT, MAX_LIMIT = 100, 500
@@ -58,6 +58,29 @@ def list_runs():
         runs = session.scalars(query).all()
         proofs = newest_proofs(session, [run.id for run in runs])
         return jsonify(items=[run_json(run, proofs.get(run.id)) for run in runs])
+
+
+FINDING_STATES = ("open", "acknowledged", "reassigned")
+
+
+@api.get("/findings")
+def list_findings():
+    state = request.args.get("state")
+    if state and state not in FINDING_STATES:
+        raise ApiError(400, f"state must be one of {', '.join(FINDING_STATES)}, not {state!r}")
+    query = tenant_rows_newest_first(Finding, Finding.created_at, {"state": Finding.state, "task": Finding.task})
+    with current_runtime().db.session() as session:
+        return jsonify(items=[finding_json(f) for f in session.scalars(query)])
+
+
+def finding_json(finding: Finding) -> dict:
+    return {
+        "id": finding.id, "task": finding.task, "kind": finding.kind, "summary": finding.summary,
+        "runs": finding.runs, "created_at": finding.created_at.isoformat(), "state": finding.state,
+        "person": finding.person, "acknowledged_by": finding.acknowledged_by,
+        "acknowledged_at": finding.acknowledged_at.isoformat() if finding.acknowledged_at else None,
+        "new_owner": finding.new_owner,
+    }
 
 
 def newest_proofs(session, run_ids: list[int]) -> dict[int, Proof]:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from config.schema import Person, Tenant
 from confirmations.outbox import queue_message
+from recurring.findings import review_closed_run
 from store.models import Proof, Run
 
 NOTIFIED_ROLES = ("manager", "owner")
@@ -28,11 +29,13 @@ def open_run(session: Session, tenant: str, run_id: int) -> Run | None:
     return session.scalar(query)
 
 
-def complete_run(run: Run, person_id: str, now: datetime, flags: list[str] = ()) -> Run:
-    """Done, or late when after its due time; by whom and when."""
+def complete_run(session: Session, tenant: Tenant, run: Run, person_id: str, now: datetime,
+                 flags: list[str] = ()) -> Run:
+    """Done, or late when after its due time; by whom and when. Then look for a pattern."""
     run.state = "late" if now > run.due_at else "done"
     run.completed_by, run.completed_at = person_id, now
     add_flags(run, flags)
+    review_closed_run(session, tenant, run, now)
     return run
 
 
@@ -71,6 +74,7 @@ def hand_to_backup(session: Session, tenant: Tenant, run: Run, reason: str, now:
             f"It's yours now: text DONE when it's finished.")
     queue_message(session, tenant=tenant.tenant, to=backup.phone, from_=tenant.numbers[0], body=body,
                   purpose="reminder", interaction_id=interaction_id)
+    review_closed_run(session, tenant, run, now)
     return backup
 
 

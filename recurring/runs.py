@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from config.schema import Task, Tenant
 from confirmations.outbox import OPTED_OUT_CODE, PENDING_KEY
 from recurring.cadence import parse_cadence
+from recurring.owners import Overrides, load_overrides, owner_of
 from recurring.reminders import reminder_text, remind_time
 from runtime import Runtime
 from store.db import Database, utcnow
@@ -61,9 +62,11 @@ class RunCounts:
 def schedule_runs(runtime: Runtime, now: datetime) -> RunCounts:
     """Create the runs due in (mark, now], queue their reminders and the deferred ones."""
     start = window_start(runtime.db, now)
+    with runtime.db.sessionmaker() as session:
+        owners = load_overrides(session)  # owners changed by text: one query a pass
     counts = RunCounts()
     for tenant in runtime.tenants:
-        rows = plan_runs(tenant, start, now)
+        rows = plan_runs(tenant, start, now, owners)
         if rows:
             with runtime.db.session() as session:
                 counts += create_runs(session, tenant, rows, now)
@@ -88,9 +91,9 @@ def advance_mark(db: Database, now: datetime) -> None:
             where=SchedulerMark.at < insert.excluded.at))
 
 
-def plan_runs(tenant: Tenant, start: datetime, now: datetime) -> list[dict[str, Any]]:
+def plan_runs(tenant: Tenant, start: datetime, now: datetime, owners: Overrides) -> list[dict[str, Any]]:
     """A row for every slot of the tenant's tasks in (start, now]."""
-    return [run_row(tenant, task, slot, now)
+    return [run_row(tenant, task, slot, now, owner_of(tenant, task, owners))
             for task in tenant.tasks
             for slot in slots_between(task.cadence, tenant.timezone, start, now)]
 
@@ -102,15 +105,15 @@ def slots_between(cadence: str, timezone: str, start: datetime, end: datetime) -
     return tuple(parse_cadence(cadence).slots_between(start, end, ZoneInfo(timezone)))
 
 
-def run_row(tenant: Tenant, task: Task, slot: datetime, now: datetime) -> dict[str, Any]:
+def run_row(tenant: Tenant, task: Task, slot: datetime, now: datetime, assignee: str) -> dict[str, Any]:
     due_at = slot + task.due
     row = {"tenant": tenant.tenant, "task": task.id, "title": task.title, "slot": slot,
-           "due_at": due_at, "state": "open", "assignee": task.owner, "escalation_level": 0,
+           "due_at": due_at, "state": "open", "assignee": assignee, "escalation_level": 0,
            "chain": None, "flags": [], "remind_at": None, "reminded_at": None,
            "created_at": utcnow()}
     if due_at <= now:  # created after its window: recorded, never texted
         return row | {"state": "missed", "flags": ["stale"]}
-    remind_at = remind_time(tenant.person(task.owner), slot, tenant.zone)
+    remind_at = remind_time(tenant.person(assignee), slot, tenant.zone)
     return row | {"remind_at": remind_at, "reminded_at": now if remind_at <= now else None}
 
 

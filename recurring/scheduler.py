@@ -11,6 +11,7 @@ from datetime import datetime
 
 from confirmations.sweeper import sweep_outbox
 from integrations.sync.sweeper import sweep_integration_jobs
+from recurring.digest import send_digests
 from recurring.runs import schedule_runs
 from runtime import Runtime
 
@@ -24,11 +25,12 @@ class TickResult:
     runs_created: int = 0
     reminders_queued: int = 0
     stale: int = 0  # runs created after their due time: recorded, not texted
+    digests_sent: int = 0  # owners' weekly digests
 
     def describe(self) -> str:
         return (f"tick at {self.now.isoformat()}: {self.runs_created} runs created "
                 f"({self.stale} stale, not texted), {self.reminders_queued} reminders queued, "
-                f"{self.outbox_enqueued} pending texts enqueued")
+                f"{self.outbox_enqueued} pending texts enqueued, {self.digests_sent} digests sent")
 
 
 def tick(runtime: Runtime, now: datetime) -> TickResult:
@@ -38,5 +40,6 @@ def tick(runtime: Runtime, now: datetime) -> TickResult:
     enqueued = sweep_outbox(runtime, now)
     sweep_integration_jobs(runtime, now)  # CRM and payment writes due for a (re)try
     runs = schedule_runs(runtime, now)
+    digests = send_digests(runtime, now)
     return TickResult(now=now, outbox_enqueued=enqueued, runs_created=runs.created,
-                      reminders_queued=runs.reminded, stale=runs.stale)
+                      reminders_queued=runs.reminded, stale=runs.stale, digests_sent=digests)

@@ -12,6 +12,7 @@ from agents.compliance import HelpAgent, OptInAgent, OptOutAgent, SilenceAgent, 
 from agents.context import ExecutionContext, Interaction, Step
 from agents.fallback import FallbackAgent
 from agents.keywords import keyword_of
+from agents.owner import OwnerAgent
 from agents.staff import StaffAgent
 from config.schema import Tenant
 from routing.limits import is_stranger, stranger_may_get_reply
@@ -27,7 +28,8 @@ CHAINS: dict[str, tuple[Agent, ...]] = {
     "start": (OptInAgent(),),
     "help": (HelpAgent(),),
     "opted_out": (SilenceAgent(),),
-    "staff": (StaffAgent(),),  # a configured person's texts: done, tasks, steps, skip
+    # a configured person's texts: owners' today, findings and answers; then done, tasks, steps, skip
+    "staff": (OwnerAgent(), StaffAgent()),
 }
 DEFAULT_CHAIN: tuple[Agent, ...] = (FallbackAgent(),)
 # Answers carriers require whatever the sender's history: never rate-limited.
@@ -66,6 +68,8 @@ def handle_interaction(session: Session, tenant: Tenant, interaction: Interactio
 
 def run_chain(chain: tuple[Agent, ...], ctx: ExecutionContext, session: Session) -> ExecutionContext:
     for agent in chain:
+        if ctx.outcome != "pending":  # answered: the rest of the chain is for other texts
+            break
         started = time.perf_counter()
         ctx = agent.run(ctx, session)
         ms = round((time.perf_counter() - started) * 1000, 2)

@@ -20,7 +20,7 @@ NOT_AFTER = r"(?!\d|[:/%$]|\s*(?:st|nd|rd|th|min|minutes?|hours?|hrs?|days?|week
 CUE = (r"at|@|around|arround|about|by|after|before|like|to|til|till|until|do|make it|how about|what about"
        r"|a las|a la|sobre las|tipo|cerca de las|despues de las|antes de las")
 TIME_PATTERN = re.compile(
-    r"(?P<noon>\bnoon\b|\bmidday\b|\bmediodia\b|\b12 ?(?:noon|pm|p\.m\.?))"
+    r"(?P<noon>\bnoon\b|\bmidday\b|\bmediodia\b|\b(?:at|around|by) lunch(?: ?time)?\b|\blunch ?time\b|\b12 ?(?:noon|pm|p\.m\.?))"
     r"|\b(?P<frac>half|quarter) (?P<rel>past|after|to|til) (?P<hq>\d{1,2})\b"
     r"|\b(?P<h1>\d{1,2})(?:[:.](?P<m1>[0-5]\d))? ?(?P<mer>[ap]\.?m\b\.?)|\b(?P<h0>\d{1,2})(?:[:.](?P<m0>[0-5]\d))?(?P<mer0>[ap])(?![a-z])"
     r"|\b(?P<h2>[01]?\d|2[0-3])[:h](?P<m2>[0-5]\d)\b"

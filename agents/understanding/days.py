@@ -56,6 +56,7 @@ DAY_PATTERN = re.compile(
     rf"|(?P<which>this |next |coming |este |el proximo |proximo )?{WEEKDAY}"
     r")\b")
 EXCLUDED_BEFORE = re.compile(r"(?:instead of|rather than|from|not|en vez de)\s*$")
+BEFORE_A_DAY = re.compile(r"(?:instead of|rather than|from|not|en vez de|before(?: the)?)\s*$")
 WORDISH_DAY = re.compile(r"\b[a-z]{3,}day\b|\b(?:wen|wed|thr|thu|tue|tus|sat|fri)[a-z]{3,}\b")
 NOT_WEEKDAYS = frozenset({"today", "birthday", "holiday", "someday", "everyday", "yesterday", "payday",
                           "midday", "weekday", "doomsday", "mayday", "saturdays", "sundays", "mondays",
@@ -74,7 +75,7 @@ class DayMention:
 
 def read_day(folded: str, today: date, tenant, us_dates: bool = True) -> DayMention | None:
     mentions = [m for m in _mentions(folded, today, tenant, us_dates)
-                if not EXCLUDED_BEFORE.search(folded[:m.start])]
+                if not BEFORE_A_DAY.search(folded[:m.start])]
     if not mentions:
         return _misspelt_weekday(folded, today)
     explicit = [m for m in mentions if m.explicit]

@@ -68,6 +68,10 @@ def classify(reading: Reading, tenant: Tenant, now: datetime) -> tuple[str, floa
     return "unclear", UNSURE
 
 
+def _greeting(r: Reading, tenant: Tenant, now: datetime):
+    return ("unclear", LIKELY) if r.has(s.GREETING) else None
+
+
 def _operator(r: Reading, tenant: Tenant, now: datetime):
     return ("operator", SURE) if r.has(s.OPERATOR) else None
 
@@ -126,7 +130,7 @@ def _question(r: Reading, tenant: Tenant, now: datetime):
 
 
 CHECKS: tuple[Callable[[Reading, Tenant, datetime], tuple[str, float] | None], ...] = (
-    _operator, _cancel_or_move, _prices, _faq, _hours, _answer, _business_question, _book, _question)
+    _greeting, _operator, _cancel_or_move, _prices, _faq, _hours, _answer, _business_question, _book, _question)
 
 
 def _carried(r: Reading, tenant: Tenant, now: datetime) -> tuple[str, float] | None:

@@ -8,16 +8,17 @@ def _any(*parts: str) -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
-PERSON = (r"(?:someone|somebody|some one|a person|person|a human|human|real person|manager|owner|operator"
+PERSON = (r"(?:someone|somebody|some one|a person|person|a human|human|real person|real human|manager|owner|operator"
           r"|an agent|agent|representative|a rep|rep|anyone|staff|barber|alguien|una persona|persona|gerente)")
 OPERATOR = _any(
-    rf"\b(?:talk|speak|chat|hablar)(?:ing)? (?:to|with|con) (?:the |a |an |some |your )?{PERSON}\b",
+    rf"\b(?:talk|speak|chat|hablar)(?:ing)? (?:to|with|w/?|con) (?:the |a |an |some |your )?{PERSON}\b",
+    rf"\b{PERSON} (?:i|we) (?:can|could) (?:talk|speak) (?:to|with)\b",
     r"\bcall me\b|\bgive me a call\b|\bllamame\b|\bllamenme\b",
     r"\b(?:get|want|need|put) (?:me )?(?:to |through to )?(?:a |an |the )?"
     r"(?:human|real person|person|manager|operator|representative|live agent)\b",
     r"^(?:an? |the )?(?:operator|human|agent|representative|rep|real person|live agent|live person|manager)"
     r"(?: please| pls| plz| now)?[.!? ]*$")
-CANCEL = _any(r"\bcancel", r"\banular\b", r"\bcall (?:it )?off\b", r"\bno longer need\b",
+CANCEL = _any(r"\bcancel(?!lation polic)", r"\btake me off\b", r"\bwon'?t need (?:my|the|it|that)\b", r"\banular\b", r"\bcall (?:it )?off\b", r"\bno longer need\b",
               r"\bdon'?t need (?:the|my) (?:appointment|appt|booking)")
 CANT_MAKE = _any(r"\b(?:can'?t|cant|cannot|won'?t|wont|unable to|not gonna|not going to)"
                  r" (?:be able to )?(?:make|come|be coming|be there)\b",
@@ -29,7 +30,7 @@ RESCHEDULE = _any(
     r"\b(?:move|push|bump|switch|shift) (?:my|it|me|the|our|that|this)\b",
     r"\bchange (?:my|the|our|it|that)\b",
     r"\b(?:different|another|other|earlier|later|new) (?:time|day|date|slot)\b",
-    r"\blater today\b", r"\b(?:running|gonna be|going to be|i'?ll be|im|i'?m) (?:a bit |little |a little )?late\b",
+    r"\blater today\b", r"\b(?:it|me|that) (?:later|earlier)\b", r"\bmove it up\b", r"\b(?:running|gonna be|going to be|i'?ll be|im|i'?m) (?:a bit |little |a little )?late\b",
     r"\brunning behind\b")
 CHANGE = _any(r"\bmake it\b", r"\binstead\b", r"\bchange it to\b", r"\ben vez\b", r"\bmejor a las\b")
 PRICES = _any(r"\bhow much\b", r"\bprice", r"\bpricing\b", r"\bcost", r"\bcharge", r"\brates?\b", r"\$",
@@ -41,7 +42,7 @@ HOURS = _any(r"(?<!\d)(?<!\d )(?<!\ban )(?<!couple )(?<!few )\b(?:hours|hrs|hour
              r"\babiert[oa]s?\b")
 BOOK = _any(
     r"\bbook", r"\bappointment", r"\bappt", r"\bschedul", r"\bsched\b", r"\breserv", r"\bslots?\b",
-    r"\bopenings?\b(?! (?:hours|times?))", r"\bavailab", r"\bspot\b", r"\bget in\b", r"\bcome in\b", r"\bcome by\b",
+    r"\bopenings?\b(?! (?:hours|times?))", r"\bchairs?\b", r"\bavailab", r"\bspot\b", r"\bget in\b", r"\bcome in\b", r"\bcome by\b",
     r"\bstop by\b", r"\bfit me\b", r"\bsqueeze me\b", r"\bslide (?:thru|through|in|by)\b", r"\bcita\b",
     r"\breservar\b", r"\bagendar\b", r"\bespacio\b", r"\bturno\b", r"\banything\b", r"\bfree\b",
     r"\bearliest\b", r"\bsoonest\b", r"\basap\b", r"\btime for\b", r"\bcan (?:i|u|you|we) (?:get|do)\b",
@@ -59,3 +60,7 @@ ASKS_IF_THEY_DO = re.compile(
     r"\b(?:do|does|can|will) (?:you|u|y'?all|ya'?ll|you guys|you all|anyone)(?: guys)? "
     r"(?:do|offer|have|sell|use|take|accept|cut|work)\b|\bis there\b|\bare (?:you|u)(?: guys)? \w+")
 QUESTION = _any(r"\?$", r"^(?:do|does|is|are|can|could|will|would|what|where|how|hay|tienen|aceptan)\b")
+GREETING = re.compile(
+    r"^(?:hi+|hey+|hello+|yo|hola|good (?:morning|afternoon|evening|night)|happy \w+(?: \w+)?|merry \w+"
+    r"|buen(?:os|as) (?:dias|tardes|noches)|thanks?|thank you|ty|who (?:is this|am i (?:texting|talking to)"
+    r"|are you|dis)|(?:sorry )?wrong (?:number|person))(?: there| man| bro| guys| all)?[\s!.?]*$")

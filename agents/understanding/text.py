@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-WORD = re.compile(r"[a-z0-9][a-z0-9'&+-]*")
+WORD = re.compile(r"[a-z0-9][a-z0-9'&+-]*|(?<= )[&+](?= )")
 QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"'})
 
 
@@ -19,7 +19,7 @@ def fold(text: str) -> str:
 
 
 def words(folded: str) -> tuple[str, ...]:
-    return tuple(w.strip("'-+&") for w in WORD.findall(folded))
+    return tuple(w if w in "&+" else w.strip("'-+&") for w in WORD.findall(folded))
 
 
 def has_any(folded: str, pattern: re.Pattern[str]) -> bool:

@@ -38,7 +38,7 @@ def test_a_staff_text_is_stored_and_answered(twilio, runtime):
             ("in", "reply", "received"), ("out", "reply", "sent")]
         execution = session.scalar(select(Execution))
         assert execution.outcome == "not_understood"
-        assert [s["agent"] for s in execution.steps] == ["staff"]  # staff texts go to the staff chain
+        assert execution.steps[-1]["agent"] == "staff"  # staff texts go to the staff chain
 
 
 def test_phones_in_other_forms_are_normalised(twilio, runtime):
