@@ -25,12 +25,16 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 def register_blueprints(app: Flask) -> None:
     from conversation.api import api
+    from conversation.calendar import calendar_feed
     from conversation.health import health
+    from conversation.payments import payments
     from conversation.webhooks import twilio_webhooks
 
     app.register_blueprint(twilio_webhooks)
     app.register_blueprint(api)
     app.register_blueprint(health)
+    app.register_blueprint(payments)
+    app.register_blueprint(calendar_feed)
 
 
 def register_commands(app: Flask) -> None:

@@ -49,12 +49,12 @@ class StripePayments(Payments):
                 params=self.checkout_params(request), options={"idempotency_key": idempotency_key})
         except stripe.StripeError as exc:
             raise translate_error(exc) from exc
-        if not session.get("url"):
-            raise PermanentError(f"Stripe checkout session {session.get('id')} has no url")
-        expires = datetime.fromtimestamp(session.get("expires_at") or request.expires_at.timestamp(),
-                                         timezone.utc)
-        log.info("stripe: checkout session %s for booking %s", session.id, request.booking_id)
-        return PaymentLink(reference=session.id, url=session.url, expires_at=expires)
+        data = session.to_dict()
+        if not data.get("id") or not data.get("url"):
+            raise PermanentError(f"Stripe checkout session {data.get('id')} has no url")
+        expires = datetime.fromtimestamp(data.get("expires_at") or request.expires_at.timestamp(), timezone.utc)
+        log.info("stripe: checkout session %s for booking %s", data["id"], request.booking_id)
+        return PaymentLink(reference=data["id"], url=data["url"], expires_at=expires)
 
     def checkout_params(self, request: DepositRequest) -> dict:
         metadata = {"onward_tenant": request.tenant, "onward_booking_id": str(request.booking_id)}
@@ -81,10 +81,10 @@ class StripePayments(Payments):
             raise InvalidWebhook(f"signature refused: {exc.user_message or exc}") from exc
         except (ValueError, UnicodeDecodeError) as exc:
             raise InvalidWebhook("body is not a JSON event") from exc
-        return event_info(event)
+        return event_info(event.to_dict())
 
 
-def event_info(event) -> PaymentEventInfo:
+def event_info(event: dict) -> PaymentEventInfo:
     obj = event.get("data", {}).get("object", {}) or {}
     metadata = obj.get("metadata") or {}
     booking = str(metadata.get("onward_booking_id") or "")

@@ -46,16 +46,19 @@ def queue_deposit_link(session: Session, tenant: Tenant, booking: Booking, phone
 def queue_failure_notice(session: Session, tenant: Tenant, booking: Booking, step: str,
                          attempts: int, error: str) -> None:
     """Text the operator (or the owner) that a write to an outside system failed for good."""
+    tries = "1 try" if attempts == 1 else f"{attempts} tries"
+    tell_operator(session, tenant, f"Onward: could not {STEP_WORDS.get(step, step)} for booking "
+                  f"#{booking.id} ({service_name(tenant, booking.service)}, {when(tenant, booking.start)}) "
+                  f"after {tries}: {error[:90]}. The booking is kept; please handle it by hand.")
+
+
+def tell_operator(session: Session, tenant: Tenant, body: str) -> None:
+    """A notice to the operator, or the owner when there is no operator."""
     phone = operator_phone(tenant)
     if phone is None:
-        log.error("sync: %s booking %s failed and %s has no operator or owner to tell",
-                  step, booking.id, tenant.tenant)
+        log.error("%s has no operator or owner to tell: %s", tenant.tenant, body)
         return
-    tries = "1 try" if attempts == 1 else f"{attempts} tries"
-    body = (f"Onward: could not {STEP_WORDS.get(step, step)} for booking #{booking.id} "
-            f"({service_name(tenant, booking.service)}, {when(tenant, booking.start)}) after {tries}: "
-            f"{error[:90]}. The booking is kept; please handle it by hand.")
-    queue_message(session, tenant=tenant.tenant, to=phone, from_=tenant.numbers[0], body=body,
+    queue_message(session, tenant=tenant.tenant, to=phone, from_=tenant.numbers[0], body=body[:320],
                   purpose="notice")
 
 

@@ -27,7 +27,7 @@ START = datetime(2026, 11, 24, 19, 0, tzinfo=timezone.utc)  # Tue 2:00 PM in Bos
 
 def tenant_dir(tmp_path: Path, integrations: str) -> Path:
     """The test tenants, with harbor-barbers' integrations section replaced by `integrations`."""
-    folder = tmp_path / "tenants"
+    folder = tmp_path / f"tenants-{len(list(tmp_path.glob('tenants-*')))}"
     shutil.copytree(TENANTS, folder)
     harbor = folder / "harbor-barbers.yaml"
     text = harbor.read_text()
