@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from agents.booking.upkeep import tend_bookings
 from confirmations.sweeper import sweep_outbox
 from integrations.sync.sweeper import sweep_integration_jobs
 from recurring.digest import send_digests
@@ -41,5 +42,6 @@ def tick(runtime: Runtime, now: datetime) -> TickResult:
     sweep_integration_jobs(runtime, now)  # CRM and payment writes due for a (re)try
     runs = schedule_runs(runtime, now)
     digests = send_digests(runtime, now)
+    tend_bookings(runtime, now)  # lapsed booking holds released, appointment reminders (agents/booking/upkeep.py)
     return TickResult(now=now, outbox_enqueued=enqueued, runs_created=runs.created,
                       reminders_queued=runs.reminded, stale=runs.stale, digests_sent=digests)

@@ -8,6 +8,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from agents.base import Agent
+from agents.booking.chain import CustomerAgent
 from agents.compliance import HelpAgent, OptInAgent, OptOutAgent, SilenceAgent, is_opted_out
 from agents.context import ExecutionContext, Interaction, Step
 from agents.fallback import FallbackAgent
@@ -30,6 +31,8 @@ CHAINS: dict[str, tuple[Agent, ...]] = {
     "opted_out": (SilenceAgent(),),
     # a configured person's texts: owners' today, findings and answers; then done, tasks, steps, skip
     "staff": (OwnerAgent(), StaffAgent()),
+    # customers: book, move, cancel, ask (agents/booking: intent, lookup, decision, action, communication)
+    "customer": (CustomerAgent(),),
 }
 DEFAULT_CHAIN: tuple[Agent, ...] = (FallbackAgent(),)
 # Answers carriers require whatever the sender's history: never rate-limited.
@@ -43,7 +46,7 @@ def route_of(keyword: str | None, opted_out: bool, person: bool = False) -> str:
         return keyword
     if opted_out:
         return "opted_out"
-    return "staff" if person else "idle"
+    return "staff" if person else "customer"
 
 
 def handle_interaction(session: Session, tenant: Tenant, interaction: Interaction,

@@ -1,0 +1,148 @@
+"""The action agent: carries out the plan in Onward's database (the built-in calendar and
+customer record) and, through integrations.sync, in the outside systems — in the
+interaction's transaction, keyed by the interaction so a retry changes nothing twice."""
+from __future__ import annotations
+
+from typing import Callable
+
+from sqlalchemy.orm import Session
+
+from agents.booking.calendar import booking_of
+from agents.booking.customers import remember_name, upsert_customer
+from agents.booking.lifecycle import accept, cancel, drop_hold, move, place_hold, service_of
+from agents.booking.notices import tell_operator
+from agents.booking.slots import end_booking_talk
+from agents.booking.work import Plan, Work
+from agents.context import ExecutionContext
+
+Act = Callable[[ExecutionContext, Session, Work, Plan], str]
+# Plans that concern the customer's own bookings: their record is created for these.
+ABOUT_BOOKINGS = frozenset({"offer", "take", "accept", "choices", "ask_when", "ask_time", "ask_service",
+                            "cancel", "visit_confirmed", "name_noted"})
+
+
+class ActionAgent:
+    name = "action"
+
+    def run(self, ctx: ExecutionContext, session: Session, work: Work) -> ExecutionContext:
+        plan = work.plan
+        if plan.kind in ABOUT_BOOKINGS or work.name:
+            work.customer = work.customer or upsert_customer(
+                session, ctx.tenant.tenant, ctx.interaction.from_phone, ctx.now)
+            remember_name(work.customer, work.name)
+        work.result = ACTIONS.get(plan.kind, keep_talking)(ctx, session, work, plan)
+        ctx.outcome = work.result
+        return ctx
+
+
+def hold_offer(ctx: ExecutionContext, session: Session, work: Work, plan: Plan) -> str:
+    """Hold the offered time while the customer decides."""
+    _drop_offer(ctx, session)
+    service = service_of(ctx.tenant, plan.service)
+    moving = booking_of(session, ctx.tenant.tenant, ctx.slots.get("moving"))
+    work.booking = place_hold(session, ctx.tenant, work.customer, service, plan.start, ctx.now,
+                              key=_key(ctx, "hold"), interaction_id=ctx.interaction_id, moves=moving)
+    ctx.slots.pop("choices", None)
+    ctx.slots["offer"] = {"hold": work.booking.id, "start": plan.start.isoformat(), "service": service.id}
+    return "held"
+
+
+def take(ctx: ExecutionContext, session: Session, work: Work, plan: Plan) -> str:
+    """A time the customer saw and chose (a numbered pick, or YES after the hold lapsed)."""
+    hold_offer(ctx, session, work, plan)
+    return accept_hold(ctx, session, work, plan)
+
+
+def accept_hold(ctx: ExecutionContext, session: Session, work: Work, plan: Plan) -> str:
+    hold = work.booking or booking_of(session, ctx.tenant.tenant, plan.booking_id)
+    moving = booking_of(session, ctx.tenant.tenant, hold.moves_id)
+    end_booking_talk(ctx.slots)
+    if moving is not None:
+        work.booking, work.moved_from = moving, moving.start
+        move(session, ctx.tenant, hold, moving, ctx.now)
+        return "moved"
+    work.booking = hold
+    result = accept(session, ctx.tenant, hold, ctx.now)
+    _ask_name_once(ctx, work)
+    return result
+
+
+def _ask_name_once(ctx: ExecutionContext, work: Work) -> None:
+    """A new customer is asked their name once, after their first booking."""
+    customer = work.customer
+    if customer.name is None and customer.name_asked_at is None:
+        customer.name_asked_at = ctx.now
+        ctx.slots["name_for"] = work.booking.id
+        work.ask_name = True
+
+
+def offer_choices(ctx: ExecutionContext, session: Session, work: Work, plan: Plan) -> str:
+    _drop_offer(ctx, session)
+    ctx.slots["choices"] = {"starts": [s.isoformat() for s in plan.starts], "service": plan.service}
+    return "choices_offered"
+
+
+def cancel_booking(ctx: ExecutionContext, session: Session, work: Work, plan: Plan) -> str:
+    booking = booking_of(session, ctx.tenant.tenant, plan.booking_id, lock=True)
+    _drop_offer(ctx, session)
+    end_booking_talk(ctx.slots)
+    work.booking = booking
+    cancel(session, ctx.tenant, booking, ctx.now, "customer")
+    return "cancelled"
+
+
+def confirm_visit(ctx: ExecutionContext, session: Session, work: Work, plan: Plan) -> str:
+    work.booking = booking_of(session, ctx.tenant.tenant, plan.booking_id)
+    work.booking.answered_reminder = "confirmed"
+    return "visit_confirmed"
+
+
+def let_go(ctx: ExecutionContext, session: Session, work: Work, plan: Plan) -> str:
+    _drop_offer(ctx, session)
+    end_booking_talk(ctx.slots)
+    return "declined"
+
+
+def ask_which(ctx: ExecutionContext, session: Session, work: Work, plan: Plan) -> str:
+    ctx.slots["which"] = {"bookings": list(plan.bookings), "action": plan.text}
+    return "asked_which"
+
+
+def note_for_team(ctx: ExecutionContext, session: Session, work: Work, plan: Plan) -> str:
+    customer = work.customer
+    who = f"{customer.name} ({customer.phone})" if customer and customer.name else ctx.interaction.from_phone
+    what = "asks for someone" if plan.kind == "operator" else "asked something I can't answer"
+    told = tell_operator(session, ctx.tenant, f"{who} {what}: \"{ctx.text[:200]}\"", ctx.interaction_id)
+    return "team_told" if told else "no_operator"
+
+
+def end_talk(ctx: ExecutionContext, session: Session, work: Work, plan: Plan) -> str:
+    """A refusal or a dead end: what was being booked is let go."""
+    _drop_offer(ctx, session)
+    if plan.kind in ("too_late", "no_booking"):
+        end_booking_talk(ctx.slots)
+    return plan.kind
+
+
+def keep_talking(ctx: ExecutionContext, session: Session, work: Work, plan: Plan) -> str:
+    """Nothing to write: a question asked back, or an answer from the config."""
+    return plan.kind
+
+
+def _drop_offer(ctx: ExecutionContext, session: Session) -> None:
+    offer = ctx.slots.pop("offer", None)
+    if offer:
+        drop_hold(session, booking_of(session, ctx.tenant.tenant, offer.get("hold")))
+
+
+def _key(ctx: ExecutionContext, what: str) -> str:
+    """An idempotency key derived from the interaction (its provider id)."""
+    return f"{ctx.interaction.provider_key}:{what}"[:160]
+
+
+ACTIONS: dict[str, Act] = {
+    "offer": hold_offer, "take": take, "accept": accept_hold, "choices": offer_choices,
+    "cancel": cancel_booking, "visit_confirmed": confirm_visit, "declined": let_go, "which": ask_which,
+    "operator": note_for_team, "ask_team": note_for_team, "refuse": end_talk, "too_late": end_talk,
+    "no_booking": end_talk,
+}

@@ -1,0 +1,23 @@
+"""The lookup agent: who the customer is in the built-in customer record, and what they
+have booked that is still ahead."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from agents.booking.calendar import upcoming_for
+from agents.booking.customers import find_customer
+from agents.booking.work import Work
+from agents.context import ExecutionContext
+
+
+class LookupAgent:
+    name = "lookup"
+
+    def run(self, ctx: ExecutionContext, session: Session, work: Work) -> ExecutionContext:
+        tenant, phone = ctx.tenant.tenant, ctx.interaction.from_phone
+        work.customer = find_customer(session, tenant, phone)
+        if work.customer is not None:
+            work.upcoming = upcoming_for(session, tenant, work.customer.id, ctx.now)
+        ctx.outcome = ("new_customer" if work.customer is None else
+                       f"customer_with_{len(work.upcoming)}_upcoming")
+        return ctx
