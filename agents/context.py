@@ -27,6 +27,7 @@ class Interaction:
     received_at: datetime
     media: tuple[Media, ...] = ()
     raw: dict[str, Any] = field(default_factory=dict)
+    call_step: int | None = None  # voice: the call's step, 0 when it is answered
 
 
 @dataclass(frozen=True)

@@ -349,6 +349,8 @@ class Tenant(Frozen):
     digest: Digest = Digest()
     faq: tuple[Faq, ...] = ()
     help: str = Field(default="", max_length=320)
+    # optional: where customers book online; texted to a caller the phone couldn't hear
+    booking_url: str | None = Field(default=None, pattern=r"^https?://\S+$", max_length=200)
 
     @field_validator("timezone")
     @classmethod

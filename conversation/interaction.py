@@ -9,6 +9,7 @@ from typing import Mapping
 import phonenumbers
 
 from agents.context import Interaction, Media
+from agents.voice import call_key
 
 MAX_BODY = 1600  # Twilio's own limit for one message (error 21617)
 MAX_MEDIA = 10
@@ -39,19 +40,21 @@ def sms_from_form(form: Mapping[str, str], now: datetime) -> Interaction:
     )
 
 
-def voice_from_form(form: Mapping[str, str], now: datetime, turn: int) -> Interaction:
+def voice_from_form(form: Mapping[str, str], now: datetime, step: int) -> Interaction:
+    """One step of a call: what was said (SpeechResult) or keyed (Digits), "" for silence."""
     sid = _required(form, "CallSid")
     said = form.get("SpeechResult") or form.get("Digits") or ""
     if len(said) > MAX_BODY:
         raise BadInput(f"SpeechResult is {len(said)} characters; at most {MAX_BODY} are accepted")
     return Interaction(
         channel="voice",
-        provider_key=f"voice:{sid}:{turn}",
+        provider_key=call_key(sid, step),
         from_phone=_phone(form, "From"),
         to_phone=_phone(form, "To"),
         text=clean_text(said),
         received_at=now,
         raw=dict(form),
+        call_step=step,
     )
 
 

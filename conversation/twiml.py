@@ -4,9 +4,7 @@ from __future__ import annotations
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
-from config.schema import Tenant
-
-SILENT_TURNS_BEFORE_GOODBYE = 2
+DIAL_TIMEOUT = 20  # seconds a person's phone rings before the caller is told nobody came
 
 
 def messages(replies: list[str]) -> str:
@@ -16,14 +14,29 @@ def messages(replies: list[str]) -> str:
     return str(response)
 
 
-def gather(say: str, action: str, tenant: Tenant) -> str:
-    """Say something and listen for the caller's next words or keys."""
+def gather(say: str, action: str, hints: str = "") -> str:
+    """Say something and listen for the caller's next words or keys; silence comes back too."""
     response = VoiceResponse()
-    hints = ", ".join(s.name for s in tenant.services)
     listen = response.gather(input="speech dtmf", action=action, method="POST",
                              action_on_empty_result=True, speech_timeout="auto",
                              timeout=5, hints=hints or None)
     listen.say(say)
+    return str(response)
+
+
+def dial(say: str, number: str, whisper: str, action: str) -> str:
+    """Say something, then ring a person, who hears the whisper URL's TwiML first."""
+    response = VoiceResponse()
+    response.say(say)
+    ring = response.dial(action=action, method="POST", timeout=DIAL_TIMEOUT)
+    ring.number(number, url=whisper, method="POST")
+    return str(response)
+
+
+def whisper(say: str) -> str:
+    """What the person dialled hears before the calls are joined."""
+    response = VoiceResponse()
+    response.say(say)
     return str(response)
 
 

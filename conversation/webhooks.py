@@ -9,11 +9,10 @@ import logging
 
 from flask import Blueprint, Response, request
 
-from agents.context import ExecutionContext
 from confirmations.status import record_status
-from conversation import twiml
+from conversation import twiml, voice as voice_calls
 from conversation.intake import take_in
-from conversation.interaction import BadInput, sms_from_form, voice_from_form
+from conversation.interaction import BadInput, sms_from_form
 from conversation.signature import twilio_signed
 from runtime import current_runtime
 from store.db import utcnow
@@ -45,45 +44,25 @@ def sms():
 @twilio_webhooks.post("/voice")
 @twilio_signed
 def voice():
-    return _voice_turn(turn=0)
+    return _xml(voice_calls.answer_turn(current_runtime(), request.form, 0, utcnow()))
 
 
 @twilio_webhooks.post("/voice/gather")
 @twilio_signed
 def voice_gather():
-    turn = request.args.get("turn", type=int)
-    if turn is None or not 1 <= turn <= 50:
-        raise BadInput("turn must be a number from 1 to 50")
-    return _voice_turn(turn)
+    step = request.args.get("turn", type=int)
+    if step is None or not 1 <= step <= voice_calls.MAX_STEPS:
+        raise BadInput(f"turn must be a number from 1 to {voice_calls.MAX_STEPS}")
+    return _xml(voice_calls.answer_turn(current_runtime(), request.form, step, utcnow()))
 
 
-def _voice_turn(turn: int) -> Response:
-    runtime = current_runtime()
-    interaction = voice_from_form(request.form, utcnow(), turn)
-    tenant = runtime.tenants.by_number(interaction.to_phone)
-    if tenant is None:
-        log.warning("call to unknown number %s from %s", interaction.to_phone, interaction.from_phone)
-        return _xml(twiml.goodbye("Sorry, this number is not in service. Goodbye."))
-    silent = int(request.args.get("silent", 0, type=int) or 0)
-
-    def render(ctx: ExecutionContext) -> str:
-        return _voice_answer(ctx, turn, silent)
-
-    return _xml(take_in(runtime, tenant, interaction, render))
-
-
-def _voice_answer(ctx: ExecutionContext, turn: int, silent: int) -> str:
-    tenant = ctx.tenant
-    base = current_runtime().settings.public_base_url + "/twilio/voice/gather"
-    if turn == 0:
-        return twiml.gather(f"Thanks for calling {tenant.name}. How can I help?", f"{base}?turn=1", tenant)
-    if not ctx.text:
-        silent += 1
-        if silent >= twiml.SILENT_TURNS_BEFORE_GOODBYE:
-            return twiml.goodbye(f"Sorry, I can't hear you. Please call or text {tenant.name} again. Goodbye.")
-        return twiml.gather("Sorry, I didn't catch that. How can I help?",
-                            f"{base}?turn={turn + 1}&silent={silent}", tenant)
-    return twiml.gather(" ".join(ctx.replies) or "Anything else?", f"{base}?turn={turn + 1}", tenant)
+@twilio_webhooks.post("/voice/whisper")
+@twilio_signed
+def voice_whisper():
+    call_sid = (request.args.get("call") or "").strip()
+    if not call_sid or len(call_sid) > 64:
+        raise BadInput("call must be the CallSid of the caller")
+    return _xml(voice_calls.whisper(current_runtime(), call_sid, utcnow()))
 
 
 @twilio_webhooks.post("/status")

@@ -16,6 +16,7 @@ from agents.keywords import keyword_of
 from agents.owner import OwnerAgent
 from agents.staff import StaffAgent
 from config.schema import Tenant
+from routing.calls import CALL_CHAINS, call_route
 from routing.limits import is_stranger, stranger_may_get_reply
 from routing.sessions import Conversation, load_session, save_session
 from routing.tenants import resolve_actor
@@ -31,6 +32,7 @@ CHAINS: dict[str, tuple[Agent, ...]] = {
     "opted_out": (SilenceAgent(),),
     # a configured person's texts: owners' today, findings and answers; then done, tasks, steps, skip
     "staff": (OwnerAgent(), StaffAgent()),
+    **CALL_CHAINS,  # phone calls: answered, silent turns, operator, goodbye (routing/calls.py)
     # customers: book, move, cancel, ask (agents/booking: intent, lookup, decision, action, communication)
     "customer": (CustomerAgent(),),
 }
@@ -56,7 +58,8 @@ def handle_interaction(session: Session, tenant: Tenant, interaction: Interactio
     convo = load_session(session, tenant.tenant, interaction.from_phone, now)
     opted_out = is_opted_out(session, tenant.tenant, interaction.from_phone)
     staff_text = actor.person is not None and interaction.channel != "voice"  # callers get the fallback
-    route = route_of(keyword_of(interaction.text), opted_out, staff_text)
+    route = (call_route(interaction, convo.state) if interaction.channel == "voice"
+             else route_of(keyword_of(interaction.text), opted_out, staff_text))
     ctx = ExecutionContext(tenant=tenant, actor=actor, interaction=interaction,
                            interaction_id=interaction_id, now=now, state=convo.state,
                            slots=dict(convo.slots))
@@ -82,6 +85,8 @@ def run_chain(chain: tuple[Agent, ...], ctx: ExecutionContext, session: Session)
 
 def _limit_stranger_replies(ctx: ExecutionContext, session: Session) -> None:
     if ctx.actor.person is not None or not ctx.replies or ctx.outcome in CARRIER_REQUIRED:
+        return
+    if ctx.interaction.channel == "voice":  # a caller is answered on the call, not by text
         return
     phone = ctx.interaction.from_phone
     if is_stranger(session, ctx.tenant.tenant, phone) and not stranger_may_get_reply(

@@ -1,0 +1,122 @@
+"""Phone calls: each turn of a call is one Interaction through the same engine as a text,
+answered with TwiML.
+
+    POST /twilio/voice                the call is answered (step 0): a greeting and a Gather
+    POST /twilio/voice/gather?turn=N  what the caller said or keyed at step N, or how a Dial ended
+    POST /twilio/voice/whisper?call=  what the operator hears before being put through
+
+A turn is taken once per CallSid and step; a replayed turn gets the TwiML stored for it.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+from typing import Mapping
+
+from sqlalchemy import select
+
+from agents.context import ExecutionContext
+from agents.voice import CALL_ENDED, OPERATOR_DIALED, call_key, operator_of, operator_summary
+from config.schema import Tenant
+from conversation import twiml
+from conversation.intake import take_in
+from conversation.interaction import voice_from_form
+from routing.sessions import load_session
+from runtime import Runtime
+from store.models import Interaction as InteractionRow
+
+log = logging.getLogger(__name__)
+MAX_STEPS = 50  # turns of one call; a longer call is asked to carry on by text
+NOT_IN_SERVICE = "Sorry, this number is not in service. Goodbye."
+CONNECTED = ("completed", "answered")  # DialCallStatus of a call the operator took
+
+
+def answer_turn(runtime: Runtime, form: Mapping[str, str], step: int, now: datetime) -> str:
+    """The TwiML for one step of a call."""
+    interaction = voice_from_form(form, now, step)
+    tenant = runtime.tenants.by_number(interaction.to_phone)
+    if tenant is None:
+        log.warning("call to unknown number %s from %s", interaction.to_phone, interaction.from_phone)
+        return twiml.goodbye(NOT_IN_SERVICE)
+    base = runtime.settings.public_base_url
+    if "DialCallStatus" in form:
+        return after_dial(tenant, form["DialCallStatus"], step, base)
+    return take_in(runtime, tenant, interaction, lambda ctx: render_turn(ctx, base))
+
+
+def render_turn(ctx: ExecutionContext, base: str) -> str:
+    """The engine's answer as TwiML: said, then listened on, dialled, or hung up."""
+    step = ctx.interaction.call_step or 0
+    say = speakable(" ".join(ctx.replies)) or "Sorry, could you say that again?"
+    if ctx.outcome == CALL_ENDED:
+        return twiml.goodbye(say)
+    if step + 1 >= MAX_STEPS:
+        return twiml.goodbye(f"{say} Please text us to carry on. Goodbye.")
+    operator = operator_of(ctx.tenant)
+    if ctx.outcome == OPERATOR_DIALED and operator is not None:
+        whisper = f"{base}/twilio/voice/whisper?call={ctx.interaction.raw['CallSid']}"
+        return twiml.dial(say, operator.phone, whisper, gather_url(base, step + 1))
+    if ctx.state == "idle" and not say.endswith("?"):  # nothing asked: ask what else
+        say += " Is there anything else I can help with?"
+    return twiml.gather(say, gather_url(base, step + 1), hints(ctx.tenant))
+
+
+def after_dial(tenant: Tenant, status: str, step: int, base: str) -> str:
+    """Where a Dial to the operator ends: goodbye after a talk, another way on otherwise."""
+    if status.strip().lower() in CONNECTED:
+        return twiml.goodbye(f"Thanks for calling {tenant.name}. Goodbye.")
+    if step + 1 >= MAX_STEPS:
+        return twiml.goodbye("Sorry, nobody could come to the phone. Please text us. Goodbye.")
+    return twiml.gather("Sorry, nobody could come to the phone right now. Text this number with your "
+                        "message and we'll get back to you, or tell me how I can help.",
+                        gather_url(base, step + 1), hints(tenant))
+
+
+def whisper(runtime: Runtime, call_sid: str, now: datetime) -> str:
+    """The one sentence the operator hears about the caller before being put through."""
+    with runtime.db.session() as session:
+        query = select(InteractionRow.tenant, InteractionRow.from_phone).where(
+            InteractionRow.provider_key == call_key(call_sid, 0))
+        call = session.execute(query).first()
+        slots = load_session(session, call.tenant, call.from_phone, now).slots if call else {}
+    return twiml.whisper(operator_summary(slots, call_sid) or "You have a caller on the line.")
+
+
+def gather_url(base: str, step: int) -> str:
+    return f"{base}/twilio/voice/gather?turn={step}"
+
+
+def hints(tenant: Tenant) -> str:
+    words = [name for s in tenant.services for name in (s.name, *s.aliases)]
+    return ", ".join(dict.fromkeys([*words, "operator"]))
+
+
+# Texts as a voice reads them: no emoji, times and days said in full, "say" for "reply".
+EMOJI = re.compile("[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D\u20E3]")
+DAYS = {"Mon": "Monday", "Tue": "Tuesday", "Tues": "Tuesday", "Wed": "Wednesday",
+        "Thu": "Thursday", "Thur": "Thursday", "Thurs": "Thursday", "Fri": "Friday",
+        "Sat": "Saturday", "Sun": "Sunday"}
+MONTHS = {"Jan": "January", "Feb": "February", "Mar": "March", "Apr": "April", "Jun": "June",
+          "Jul": "July", "Aug": "August", "Sep": "September", "Sept": "September",
+          "Oct": "October", "Nov": "November", "Dec": "December"}
+SPOKEN = (
+    (EMOJI, ""),
+    (re.compile(r"\b(\d{1,2}):00\s*([ap])\.?m\b\.?", re.I), lambda m: f"{m[1]} {m[2].upper()}M"),
+    (re.compile(r"\b(\d{1,2}(?::\d\d)?)\s*([ap])\.?m\b\.?", re.I), lambda m: f"{m[1]} {m[2].upper()}M"),
+    (re.compile(rf"\b({'|'.join(DAYS)})-({'|'.join(DAYS)})\b"), lambda m: f"{DAYS[m[1]]} to {DAYS[m[2]]}"),
+    (re.compile(rf"\b({'|'.join(DAYS)})\b\.?(?=[ ,])"), lambda m: DAYS[m[1]]),
+    (re.compile(rf"\b({'|'.join(MONTHS)})\b\.? (?=\d)"), lambda m: f"{MONTHS[m[1]]} "),
+    (re.compile(r"\b(\d)\)\s+"), lambda m: f"option {m[1]}, "),
+    (re.compile(r"\bReply\b"), "Say"),
+    (re.compile(r"\breply\b"), "say"),
+    (re.compile(r"\s&\s"), " and "),
+    (re.compile(r"(?<![.!?,:;])[ \t]*\n+\s*"), ". "),
+    (re.compile(r"\s+"), " "),
+)
+
+
+def speakable(text: str) -> str:
+    for pattern, spoken in SPOKEN:
+        text = pattern.sub(spoken, text)
+    return text.strip()

@@ -1,0 +1,29 @@
+"""Which chain answers a step of a phone call. Carrier keywords are for texts only:
+"cancel" said on a call is a request, never an opt-out."""
+from __future__ import annotations
+
+from agents.base import Agent
+from agents.context import Interaction
+from agents.voice import CallEndAgent, CallGreetingAgent, OperatorAgent, SilentTurnAgent, asks_for_operator, says_goodbye
+
+CALL_CHAINS: dict[str, tuple[Agent, ...]] = {
+    "call_start": (CallGreetingAgent(),),
+    "call_silent": (SilentTurnAgent(),),
+    "operator": (OperatorAgent(),),
+    "call_end": (CallEndAgent(),),
+}
+CALLER_ROUTE = "customer"  # what callers say goes where customers' texts go
+
+
+def call_route(interaction: Interaction, state: str) -> str:
+    """The route of a call's step; `state` is the conversation's ("idle": nothing under way,
+    so "no, that's all" ends the call instead of answering a question)."""
+    if interaction.call_step == 0:
+        return "call_start"
+    if not interaction.text:
+        return "call_silent"
+    if asks_for_operator(interaction.text):
+        return "operator"
+    if state == "idle" and says_goodbye(interaction.text):
+        return "call_end"
+    return CALLER_ROUTE
