@@ -96,10 +96,10 @@ def week_line(states: Counter) -> str:
 
 
 def missed_line(tenant: Tenant, missed: Counter) -> str:
-    worst = [(task, n) for task, n in missed.most_common(2) if n]
+    worst = sorted((-n, title_of(tenant, task)) for task, n in missed.items() if n)[:2]
     if not worst:
         return ""
-    return "Most missed: " + ", ".join(f"{title_of(tenant, task)} ({n})" for task, n in worst) + "."
+    return "Most missed: " + ", ".join(f"{title} ({-n})" for n, title in worst) + "."
 
 
 def findings_line(count: int) -> str:
