@@ -2,7 +2,8 @@
 
     claim     the row is still pending, its tenant and booking exist, the step is still
               wanted (a deposit only for a booking still held); count the attempt, so a
-              duplicate job running at once backs off
+              duplicate job running at once backs off, and lease the row for LEASE so the
+              sweeper leaves it alone while the attempt runs (and retries it if the worker dies)
     perform   through the tenant's Crm or Payments, outside any transaction
     settle    done: store what came back (the external id on the customer; the payment
               link, texted to the customer); a temporary error: try again after a backoff,
@@ -32,6 +33,7 @@ from store.models import Booking, Customer, IntegrationJob
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+LEASE = timedelta(minutes=5)  # an attempt's row is not due again meanwhile: a dead worker's is, after
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1))
 
 
@@ -80,7 +82,7 @@ def claim(runtime: Runtime, row_id: int, now: datetime) -> Work | None:
             update(IntegrationJob)
             .where(IntegrationJob.id == row_id, IntegrationJob.attempts == job.attempts,
                    IntegrationJob.state == JobState.PENDING)
-            .values(attempts=IntegrationJob.attempts + 1)
+            .values(attempts=IntegrationJob.attempts + 1, next_try_at=now + LEASE)
             .execution_options(synchronize_session=False)).rowcount
         if not won:
             return None

@@ -32,7 +32,7 @@ def sweep_integration_jobs(runtime: Runtime, now: datetime) -> int:
         if not rows:
             return 0
         try:
-            offer = [(row.id, row.attempts) for row in rows if not in_flight(runtime, row)]
+            offer = not_in_flight(runtime, [(row.id, row.attempts) for row in rows])
         except RedisError as exc:
             log.error("sync sweeper: Redis unreachable, %d jobs wait: %s", len(rows), exc)
             return 0
@@ -54,13 +54,15 @@ def due_rows(session: Session, now: datetime):
     return query
 
 
-def in_flight(runtime: Runtime, row: IntegrationJob) -> bool:
-    """Whether the job for the row's next attempt is waiting or running; a finished or
-    failed one (its worker died, or it ran before a crash) is cleared to go again."""
-    job = Job.fetch_many([job_id(row.id, row.attempts)], connection=runtime.redis)[0]
-    if job is None:
-        return False
-    if job.get_status(refresh=False) in IN_FLIGHT:
-        return True
-    job.delete()
-    return False
+def not_in_flight(runtime: Runtime, rows: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The rows whose next attempt has no job waiting or running. A finished or failed job
+    of that attempt (it ran before a crash, or its worker died) is cleared to go again."""
+    jobs = Job.fetch_many([job_id(row_id, attempts) for row_id, attempts in rows], connection=runtime.redis)
+    free = []
+    for row, job in zip(rows, jobs):
+        if job is not None and job.get_status(refresh=False) in IN_FLIGHT:
+            continue
+        if job is not None:
+            job.delete()
+        free.append(row)
+    return free
