@@ -25,6 +25,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 def register_blueprints(app: Flask) -> None:
     from conversation.api import api
+    from conversation.booking_api import booking_api
     from conversation.calendar import calendar_feed
     from conversation.health import health
     from conversation.payments import payments
@@ -32,6 +33,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(twilio_webhooks)
     app.register_blueprint(api)
+    app.register_blueprint(booking_api)  # interactions, bookings, executions
     app.register_blueprint(health)
     app.register_blueprint(payments)
     app.register_blueprint(calendar_feed)
