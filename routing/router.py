@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from agents.answers import AnswersAgent
 from agents.base import Agent
 from agents.booking.chain import CustomerAgent
 from agents.compliance import HelpAgent, OptInAgent, OptOutAgent, SilenceAgent, is_opted_out
@@ -30,8 +31,9 @@ CHAINS: dict[str, tuple[Agent, ...]] = {
     "start": (OptInAgent(),),
     "help": (HelpAgent(),),
     "opted_out": (SilenceAgent(),),
-    # a configured person's texts: owners' today, findings and answers; then done, tasks, steps, skip
-    "staff": (OwnerAgent(), StaffAgent()),
+    # a configured person's texts: answers to escalations by code; owners' today, findings and
+    # answers; then done, tasks, steps, skip
+    "staff": (AnswersAgent(), OwnerAgent(), StaffAgent()),
     **CALL_CHAINS,  # phone calls: answered, silent turns, operator, goodbye (routing/calls.py)
     # customers: book, move, cancel, ask (agents/booking: intent, lookup, decision, action, communication)
     "customer": (CustomerAgent(),),
