@@ -99,9 +99,7 @@ class StaffAgent:
             return
         command, media = _with_picked(ctx, command)
         ctx.slots.pop("pick", None)
-        task = ctx.tenant.task(run.task)
-        kind = proof_kind(task) if task else "none"
-        getattr(self, f"_prove_{kind}")(ctx, session, run, task, command, media)
+        self.prove(ctx, session, run, command, media)
 
     # -- which run -----------------------------------------------------------------------
 
@@ -120,11 +118,18 @@ class StaffAgent:
 
     # -- proof by kind -------------------------------------------------------------------
 
+    def prove(self, ctx: ExecutionContext, session: Session, run: Run, command: Command,
+              media: tuple[Media, ...]) -> None:
+        """Complete `run` with the proof its task asks for (DONE, or an owner's `3d` answer)."""
+        task = ctx.tenant.task(run.task)
+        kind = proof_kind(task) if task else "none"
+        getattr(self, f"_prove_{kind}")(ctx, session, run, task, command, media)
+
     def _prove_none(self, ctx, session, run: Run, task: Task | None, command: Command, media) -> None:
         self._complete(ctx, session, run, [])
 
     def _prove_text(self, ctx, session, run: Run, task: Task, command: Command, media) -> None:
-        note = _note(ctx.text, task, run)
+        note = command.note or _note(ctx.text, task, run)
         if not note:
             return self._refuse(ctx, run, task, "text")
         record_proof(session, run, ctx.now, "text", value=note)

@@ -34,6 +34,7 @@ class Command:
     reading: Reading | None = None
     pick: int | None = None  # "2" or "2 done": an answer to a numbered list
     reason: str = ""  # why a run is skipped
+    note: str = ""  # a text proof given apart from the message (an answer's "3d gel reordered")
 
 
 def parse_command(text: str, has_media: bool = False) -> Command:

@@ -13,7 +13,7 @@ from flask import Blueprint, g, jsonify, request, send_file
 from sqlalchemy import select
 
 from runtime import current_runtime
-from store.models import Finding, Message, Proof, Run
+from store.models import Escalation, Finding, Message, Proof, Run
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 DEFAULT_LIMIT, MAX_LIMIT = 100, 500
@@ -56,8 +56,9 @@ def list_runs():
     query = tenant_rows_newest_first(Run, Run.slot, {"state": Run.state, "task": Run.task})
     with current_runtime().db.session() as session:
         runs = session.scalars(query).all()
-        proofs = newest_proofs(session, [run.id for run in runs])
-        return jsonify(items=[run_json(run, proofs.get(run.id)) for run in runs])
+        ids = [run.id for run in runs]
+        proofs, steps = newest_proofs(session, ids), escalations_of(session, ids)
+        return jsonify(items=[run_json(run, proofs.get(run.id), steps.get(run.id, [])) for run in runs])
 
 
 FINDING_STATES = ("open", "acknowledged", "reassigned")
@@ -92,7 +93,16 @@ def newest_proofs(session, run_ids: list[int]) -> dict[int, Proof]:
     return proofs
 
 
-def run_json(run: Run, proof: Proof | None) -> dict:
+def escalations_of(session, run_ids: list[int]) -> dict[int, list[Escalation]]:
+    """Each run's escalation steps, in order."""
+    steps: dict[int, list[Escalation]] = {}
+    query = select(Escalation).where(Escalation.run_id.in_(run_ids)).order_by(Escalation.level)
+    for step in session.scalars(query):
+        steps.setdefault(step.run_id, []).append(step)
+    return steps
+
+
+def run_json(run: Run, proof: Proof | None, escalations: list[Escalation] = ()) -> dict:
     return {
         "id": run.id, "task": run.task, "title": run.title, "slot": run.slot.isoformat(),
         "due_at": run.due_at.isoformat(), "state": run.state, "assignee": run.assignee,
@@ -100,7 +110,15 @@ def run_json(run: Run, proof: Proof | None) -> dict:
         "completed_at": run.completed_at.isoformat() if run.completed_at else None,
         "proof": proof_json(proof) if proof else None, "flags": run.flags,
         "reminded_at": run.reminded_at.isoformat() if run.reminded_at else None,
+        "escalations": [escalation_json(step) for step in escalations],
     }
+
+
+def escalation_json(step: Escalation) -> dict:
+    """One step of a run's chain: who was texted when (with their reply codes), and the answer."""
+    return {"level": step.level, "notify": step.target, "notified": step.notified, "codes": step.codes,
+            "at": step.created_at.isoformat(), "answer": step.answer, "answered_by": step.answered_by,
+            "answered_at": step.answered_at.isoformat() if step.answered_at else None, "note": step.note}
 
 
 def proof_json(proof: Proof) -> dict:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from config.schema import Person, Tenant
 from confirmations.outbox import queue_message
+from recurring.escalation import end_escalation
 from recurring.findings import review_closed_run
 from store.models import Proof, Run
 
@@ -35,6 +36,7 @@ def complete_run(session: Session, tenant: Tenant, run: Run, person_id: str, now
     run.state = "late" if now > run.due_at else "done"
     run.completed_by, run.completed_at = person_id, now
     add_flags(run, flags)
+    end_escalation(session, tenant, run, person_id, now)
     review_closed_run(session, tenant, run, now)
     return run
 

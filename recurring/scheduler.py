@@ -13,6 +13,7 @@ from agents.booking.upkeep import tend_bookings
 from confirmations.sweeper import sweep_outbox
 from integrations.sync.sweeper import sweep_integration_jobs
 from recurring.digest import send_digests
+from recurring.escalation import advance_escalations
 from recurring.runs import schedule_runs
 from runtime import Runtime
 
@@ -26,11 +27,14 @@ class TickResult:
     runs_created: int = 0
     reminders_queued: int = 0
     stale: int = 0  # runs created after their due time: recorded, not texted
+    escalated: int = 0  # overdue runs moved one step up their chain (recurring/escalation.py)
+    missed: int = 0  # runs whose chain ran out with no answer
     digests_sent: int = 0  # owners' weekly digests
 
     def describe(self) -> str:
         return (f"tick at {self.now.isoformat()}: {self.runs_created} runs created "
                 f"({self.stale} stale, not texted), {self.reminders_queued} reminders queued, "
+                f"{self.escalated} escalated, {self.missed} missed, "
                 f"{self.outbox_enqueued} pending texts enqueued, {self.digests_sent} digests sent")
 
 
@@ -41,7 +45,9 @@ def tick(runtime: Runtime, now: datetime) -> TickResult:
     enqueued = sweep_outbox(runtime, now)
     sweep_integration_jobs(runtime, now)  # CRM and payment writes due for a (re)try
     runs = schedule_runs(runtime, now)
+    escalations = advance_escalations(runtime, now)
     digests = send_digests(runtime, now)
     tend_bookings(runtime, now)  # lapsed booking holds released, appointment reminders (agents/booking/upkeep.py)
     return TickResult(now=now, outbox_enqueued=enqueued, runs_created=runs.created,
-                      reminders_queued=runs.reminded, stale=runs.stale, digests_sent=digests)
+                      reminders_queued=runs.reminded, stale=runs.stale,
+                      escalated=escalations.texted, missed=escalations.missed, digests_sent=digests)
