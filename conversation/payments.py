@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from config.schema import Tenant
 from integrations.payments import InvalidWebhook, PaymentEventInfo, make_payments
+from integrations.sync import queue_booking_sync
 from integrations.sync.notices import tell_operator
 from runtime import current_runtime
 from store.db import utcnow
@@ -84,7 +85,10 @@ def settle_paid(session: Session, tenant: Tenant, booking: Booking, event: Payme
     from agents.booking.lifecycle import confirm_paid_booking  # the booking engine decides
 
     confirmed = confirm_paid_booking(session, tenant, booking.id, now)
-    return "confirmed" if confirmed is not None and confirmed.state == "confirmed" else "not confirmed"
+    if confirmed is None or confirmed.state != "confirmed":
+        return "not confirmed"
+    queue_booking_sync(session, tenant, confirmed, "paid", now)  # the CRM hears it is confirmed
+    return "confirmed"
 
 
 @payments.get("/done")

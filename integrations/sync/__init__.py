@@ -2,8 +2,8 @@
 
     queue_booking_sync(session, tenant, booking, change, now)
         in the booking's own transaction: one IntegrationJob row per outside write
-        (a CRM upsert when the CRM is an outside one; a deposit payment link when the
-        service has a deposit and a payments provider is configured)
+            (a CRM upsert when the CRM is an outside one; a deposit payment link when a
+        booking is booked, its service has a deposit and a payments provider is configured)
     after commit
         enqueue_jobs() puts one RQ job per row on the queue (integrations/sync/jobs.py)
     a failed step
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-CHANGES = ("booked", "rescheduled", "cancelled")
+CHANGES = ("booked", "rescheduled", "cancelled", "paid")  # paid: the deposit webhook confirmed it
 RUN_JOB = "integrations.sync.jobs.run_integration_job"  # by name: the job module imports the runtime
 JOB_TIMEOUT = 120  # seconds; every outside call times out well before
 PENDING_KEY = "onward.sync.pending"  # session.info: ids of rows to enqueue after commit

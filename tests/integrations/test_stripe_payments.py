@@ -301,3 +301,31 @@ def test_a_webhook_body_is_kept_whole_for_the_signature(stripe_api, client):
                          indent=4).encode()
     answer = post(client, payload, sign(payload, WEBHOOK_SECRET, int(time.time())))
     assert answer.status_code == 200 and answer.json["outcome"] == "ignored"
+
+
+def test_with_an_outside_crm_the_paid_booking_is_sent_again_as_confirmed(make_app, stripe_api):
+    from tests.fakes.crm_api import FakeCrm
+
+    crm = FakeCrm(token="crm-secret").start()
+    try:
+        both = STRIPE_YAML.replace("  crm: builtin\n", f"""  crm:
+    http:
+      url: {crm.url}/contacts
+      headers: {{Authorization: "Bearer crm-secret"}}
+      body: {{phone: "{{customer.phone}}", state: "{{booking.state}}", change: "{{booking.change}}"}}
+""")
+        app = make_app(both, **stripe_env(stripe_api))
+        runtime, client = app.extensions["onward"], app.test_client()
+        with app.app_context():
+            booking_id = held_color(runtime)
+            [session_id] = stripe_api.sessions
+            payload, signature = stripe_api.signed(stripe_api.event(session_id))
+            assert post(client, payload, signature).json["outcome"] == "confirmed"
+            assert post(client, payload, signature).json["outcome"] == "duplicate"
+            run_worker(runtime)
+        sent = [(r.body["change"], r.body["state"]) for r in crm.requests]
+        assert sent == [("booked", "held"), ("paid", "confirmed")]
+        assert [j.kind for j in jobs_of(runtime, booking_id)] == [
+            "crm.upsert_contact", "payments.request_deposit", "crm.upsert_contact"]
+    finally:
+        crm.stop()

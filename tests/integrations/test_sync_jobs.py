@@ -62,7 +62,7 @@ def unreachable_redis() -> Redis:
 
 
 def test_an_unknown_change_is_refused(runtime, session):
-    with pytest.raises(ValueError, match="booked, rescheduled, cancelled"):
+    with pytest.raises(ValueError, match="booked, rescheduled, cancelled, paid"):
         queue_booking_sync(session, runtime.tenants.get(TENANT), Booking(), "moved", datetime.now(timezone.utc))
 
 
