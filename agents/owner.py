@@ -154,8 +154,8 @@ class OwnerAgent:
     def _unknown_person(self, ctx: ExecutionContext, ask: OwnerAsk, task: Task) -> None:
         names = ", ".join(p.name.split()[0] for p in ctx.tenant.people)
         asked = f"No one here is called {ask.name!r}." if ask.name else f"Who should do {task.title}?"
-        answer = f"{ask.code}O and a name" if ask.code is not None else f"GIVE {task.id.upper()} TO and a name"
-        ctx.reply(shorten(f"{asked} Reply {answer}: {names}.", MAX_TEXT))
+        answer = f"Reply {ask.code}O and a name" if ask.code is not None else "People here"
+        ctx.reply(shorten(f"{asked} {answer}: {names}.", MAX_TEXT))
         ctx.outcome = "owner_person_unknown"
 
 

@@ -40,6 +40,7 @@ from confirmations.outbox import queue_message
 from recurring.chains import Move, chain_for, chain_json, chain_of, next_move
 from recurring.codes import CodeKey, assign_code, assign_codes, lock_codes, release_codes, release_items
 from recurring.escalation_texts import ending_text, given_text, name_of, step_text
+from recurring.findings import review_closed_run
 from routing.tenants import TenantDirectory
 from store.models import Escalation, Run
 
@@ -158,6 +159,7 @@ def miss_runs(session: Session, missed: list[tuple[Run, Tenant]], now: datetime)
     texted = texted_codes(session, [run.id for run, _ in missed])
     for run, tenant in missed:
         tell_ending(session, tenant, run, texted.get(run.id, {}), "missed", now)
+        review_closed_run(session, tenant, run, now)  # a pattern of misses: one finding
     for tenant_id, run_ids in by_tenant.items():
         release_items(session, tenant_id, "run", run_ids, outcome="missed", now=now)
 
@@ -193,6 +195,7 @@ def excuse_run(session: Session, tenant: Tenant, run: Run, by: Person, reason: s
                interaction_id: int | None = None) -> None:
     run.state = "excused"
     end_escalation(session, tenant, run, by.id, now, reason, interaction_id)
+    review_closed_run(session, tenant, run, now)
 
 
 def pause(run: Run, now: datetime) -> None:
