@@ -1,6 +1,6 @@
 """Onward's Flask app factory and command line.
 
-    flask --app server run | tick | worker | config check | simulate | db upgrade
+    flask --app server run | tick | worker | config check | simulate | db upgrade | escalation preview
     python server.py      web server, RQ worker and scheduler together (the dev stack)
 """
 from __future__ import annotations
@@ -44,9 +44,10 @@ def register_commands(app: Flask) -> None:
     from confirmations.cli import worker_command
     from conversation.simulate import simulate_command
     from recurring.cli import tick_command
+    from recurring.preview import escalation_cli
     from store.cli import db_cli
 
-    for command in (config_cli, db_cli, tick_command, worker_command, simulate_command):
+    for command in (config_cli, db_cli, tick_command, worker_command, simulate_command, escalation_cli):
         app.cli.add_command(command)
 
 
