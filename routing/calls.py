@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from agents.base import Agent
 from agents.context import Interaction
-from agents.voice import CallEndAgent, CallGreetingAgent, OperatorAgent, SilentTurnAgent, asks_for_operator, says_goodbye
+from agents.call_words import asks_for_operator, says_goodbye
+from agents.voice import CallEndAgent, CallGreetingAgent, OperatorAgent, SilentTurnAgent
 
 CALL_CHAINS: dict[str, tuple[Agent, ...]] = {
     "call_start": (CallGreetingAgent(),),

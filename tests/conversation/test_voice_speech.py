@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from agents.understanding.result import Understanding
-from agents.voice import asks_for_operator, says_goodbye, spoken_day, spoken_phone, spoken_time, wants_phrase
+from agents.call_summary import spoken_day, spoken_phone, spoken_time, wants_phrase
+from agents.call_words import asks_for_operator, says_goodbye
 from config.loader import load_directory
 from conversation.voice import speakable
 from tests.conftest import TESTS, TEST_ENV
@@ -41,6 +42,7 @@ def test_texts_are_made_speakable(text, spoken):
     ("operator", True), ("Operator.", True), ("0", True), ("zero", True), ("a person", True),
     ("can I speak to a person", True), ("I want to talk to someone", True), ("someone", True),
     ("human please", True), ("get me a real person", True), ("representative", True),
+    ("can I speak with the manager", True), ("I need a human", True),
     ("I'd like a haircut", False), ("book for someone else", False), ("10", False),
     ("personal training", False), ("", False), ("00", False),
 ])
