@@ -221,7 +221,9 @@ def finding_text(finding: Finding, code: int) -> str:
 
 
 def shorten(text: str, room: int) -> str:
-    return text if len(text) <= room else text[:room - 1].rstrip(" ,:;") + "…"
+    """At most `room` characters; cut with "..." (GSM-7: an ellipsis character would make
+    the whole text UCS-2, at 70 characters a segment)."""
+    return text if len(text) <= room else text[:room - 3].rstrip(" ,:;") + "..."
 
 
 def owners_of(tenant: Tenant) -> list[Person]:

@@ -229,3 +229,4 @@ def test_the_owner_text_stays_under_320_characters(harbor):
     long = Finding(id=1, tenant=HARBOR, task="cooler", kind="repeated", summary="x" * 400, runs=[])
     text = finding_text(long, 12)
     assert len(text) <= 320 and text.endswith("12O and a name to give the task to someone else.")
+    assert "x..." in text and text.isascii()  # GSM-7: one character outside it makes the text UCS-2
