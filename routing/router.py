@@ -59,9 +59,8 @@ def handle_interaction(session: Session, tenant: Tenant, interaction: Interactio
     actor = resolve_actor(tenant, interaction.from_phone)
     convo = load_session(session, tenant.tenant, interaction.from_phone, now)
     opted_out = is_opted_out(session, tenant.tenant, interaction.from_phone)
-    staff_text = actor.person is not None and interaction.channel != "voice"  # callers get the fallback
     route = (call_route(interaction, convo.state) if interaction.channel == "voice"
-             else route_of(keyword_of(interaction.text), opted_out, staff_text))
+             else route_of(keyword_of(interaction.text), opted_out, actor.person is not None))
     ctx = ExecutionContext(tenant=tenant, actor=actor, interaction=interaction,
                            interaction_id=interaction_id, now=now, state=convo.state,
                            slots=dict(convo.slots))
