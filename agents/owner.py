@@ -2,7 +2,7 @@
 
     "today"                              open, late and escalated runs, most urgent first
     "findings"                           the open findings, with their reply codes
-    "4a", "4 ok", or "ok" / "got it"     acknowledge finding 4 (a bare ok: when one is open)
+    "4a", "4 ok", or "ok" / "got it"     acknowledge finding 4 (a bare ok: an owner's, when one is open)
     "4o sam", "give cooler to sam"       who does the task from its next run on
 
 Anything else, and anything from staff, passes through with the outcome left "pending"
@@ -41,6 +41,9 @@ class OwnerAsk:
     name: str = ""  # a person's id or first name
 
 
+BARE_ACK = OwnerAsk("acknowledge")  # "ok": findings are texted to owners, so only theirs counts
+
+
 def parse_owner_text(text: str) -> OwnerAsk | None:
     folded = re.sub(r"\s+", " ", text.replace("’", "'").casefold()).strip(" .!")
     if folded in ("today", "now", "status", "what's open today"):
@@ -63,7 +66,7 @@ class OwnerAgent:
     def run(self, ctx: ExecutionContext, session: Session) -> ExecutionContext:
         person = ctx.actor.person
         ask = parse_owner_text(ctx.text) if person is not None and person.role in OWNER_ROLES else None
-        if ask is not None:
+        if ask is not None and not (ask == BARE_ACK and person.role != "owner"):
             getattr(self, f"_{ask.kind}")(ctx, session, ask)
         return ctx
 

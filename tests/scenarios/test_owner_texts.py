@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from agents.owner import clock
+from agents.owner import OwnerAsk, clock, parse_owner_text
 from store.db import utcnow
 from store.models import Finding, Run
 from tests.conftest import NORTH_NUMBER
@@ -136,3 +136,17 @@ def test_customers_and_staff_get_no_owner_view(twilio, add_finding):
     assert not say(twilio, "+16175550999", "findings").startswith("Open findings")
     assert not say(twilio, SAM, "findings").startswith("Open findings")
     assert not say(twilio, SAM, "1a").startswith("Noted")
+
+
+@pytest.mark.parametrize("text, ask", [
+    ("today", OwnerAsk("today")), ("Today!", OwnerAsk("today")), ("findings", OwnerAsk("findings")),
+    ("4a", OwnerAsk("acknowledge", 4)), ("4 A", OwnerAsk("acknowledge", 4)), ("#4a", OwnerAsk("acknowledge", 4)),
+    ("4 ok", OwnerAsk("acknowledge", 4)), ("ok", OwnerAsk("acknowledge")), ("Got it.", OwnerAsk("acknowledge")),
+    ("4o sam", OwnerAsk("reassign", 4, name="sam")), ("4O Sam", OwnerAsk("reassign", 4, name="sam")),
+    ("4r to lena", OwnerAsk("reassign", 4, name="lena")), ("4 o", OwnerAsk("reassign", 4)),
+    ("give cooler to sam", OwnerAsk("reassign", task="cooler", name="sam")),
+    ("Assign the cash count to Marco", OwnerAsk("reassign", task="cash count", name="marco")),
+    ("4am", None), ("4 oranges", None), ("done", None), ("40 degrees", None), ("give it up", None), ("", None),
+])
+def test_what_an_owner_text_asks(text, ask):
+    assert parse_owner_text(text) == ask
