@@ -16,9 +16,9 @@ from agents.booking.work import Plan, Work
 from agents.context import ExecutionContext
 
 Act = Callable[[ExecutionContext, Session, Work, Plan], str]
-# Plans that concern the customer's own bookings: their record is created for these.
-ABOUT_BOOKINGS = frozenset({"offer", "take", "accept", "choices", "ask_when", "ask_time", "ask_service",
-                            "cancel", "visit_confirmed", "name_noted"})
+# Texts Onward could not make sense of don't make a customer record: an auto-responder's
+# texts stay a stranger's, whose replies routing/limits.py caps. Anything understood does.
+NOT_UNDERSTOOD = frozenset({"not_understood", "nothing_to_confirm", "choices_again"})
 
 
 class ActionAgent:
@@ -26,7 +26,7 @@ class ActionAgent:
 
     def run(self, ctx: ExecutionContext, session: Session, work: Work) -> ExecutionContext:
         plan = work.plan
-        if plan.kind in ABOUT_BOOKINGS or work.name:
+        if plan.kind not in NOT_UNDERSTOOD or work.name:
             work.customer = work.customer or upsert_customer(
                 session, ctx.tenant.tenant, ctx.interaction.from_phone, ctx.now)
             remember_name(work.customer, work.name)
