@@ -74,6 +74,10 @@ def claim(runtime: Runtime, row_id: int, now: datetime) -> Work | None:
         if tenant is None or booking is None:
             fail(job, f"tenant {job.tenant} or booking {job.booking_id} is gone")
             return None
+        if job.attempts >= MAX_ATTEMPTS:  # its attempts ended without an answer (a crash, a dead worker)
+            fail(job, job.last_error or f"{job.attempts} attempts ended without an answer")
+            queue_failure_notice(session, tenant, booking, job.kind, job.attempts, job.last_error)
+            return None
         reason = reason_to_skip(tenant, job, booking, now)
         if reason:
             job.state, job.result = JobState.DONE, {"skipped": reason}

@@ -15,7 +15,7 @@ from integrations.crm.builtin import BuiltinCrm
 from integrations.crm.http import HttpCrm, dig, fill
 from integrations.errors import PermanentError, TemporaryError
 from recurring.scheduler import tick
-from store.models import Booking, Customer, IntegrationJob
+from store.models import Booking, Customer
 from tests.fakes.crm_api import Fail, FakeCrm, Hang
 from tests.integrations.sync_fixtures import (CUSTOMER, OPERATOR, book, change, jobs_of, later, make_app,  # noqa: F401
                                               run_worker, texts_to)

@@ -16,8 +16,8 @@ from integrations.sync.jobs import claim
 from integrations.sync.sweeper import sweep_integration_jobs
 from store.models import Booking, Customer, IntegrationJob
 from tests.fakes.crm_api import FakeCrm
-from tests.integrations.sync_fixtures import (CUSTOMER, START, TENANT, book, jobs_of, later,  # noqa: F401
-                                              make_app, run_worker)
+from tests.integrations.sync_fixtures import (CUSTOMER, OPERATOR, START, TENANT, book, jobs_of, later,  # noqa: F401
+                                              make_app, run_worker, texts_to)
 
 TOKEN = "crm-secret"
 
@@ -141,3 +141,17 @@ def test_a_job_whose_tenant_changed_to_the_builtin_crm_is_dropped(runtime, crm, 
         run_worker(other)
     [job] = jobs_of(runtime, booking_id)
     assert job.state == "done" and "built-in" in job.result["skipped"] and crm.requests == []
+
+
+def test_attempts_that_keep_dying_end_failed_and_the_operator_is_told(runtime, crm):
+    booking_id = book(runtime)
+    runtime.queue.empty()
+    [row] = jobs_of(runtime, booking_id)
+    for minutes in (6, 12, 18, 24, 30):  # each attempt's worker dies before it can answer
+        assert claim(runtime, row.id, later(minutes)) is not None
+    assert claim(runtime, row.id, later(36)) is None
+
+    [row] = jobs_of(runtime, booking_id)
+    assert (row.state, row.attempts) == ("failed", 5) and "without an answer" in row.last_error
+    [notice] = texts_to(runtime, OPERATOR, "notice")
+    assert f"booking #{booking_id}" in notice.body and crm.requests == []
