@@ -49,6 +49,10 @@ def build_runtime(settings: Settings) -> Runtime:
     loaded = load_directory(settings.config_dir, settings.environ)
     for problem in loaded.problems:
         log.error("tenant config refused: %s", problem)
+    if settings.openai_api_key:  # the model client takes seconds to import: not on the first text's time
+        from agents.understanding import engine_for
+
+        engine_for(settings)
     return install_sync(install_outbox(Runtime(
         settings=settings,
         db=Database(settings.database_url),

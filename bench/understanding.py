@@ -9,8 +9,9 @@ and how many answers fell back to the rules engine (openai) and why.
 
 --engine openai talks to OPENAI_BASE_URL with OPENAI_API_KEY and OPENAI_MODEL, or, when
 OPENAI_BASE_URL is not set, to the local chat-completions server the tests use
-(tests/understanding/chat_server.py), which answers from the labels: that measures the
-engine's plumbing, validation and overhead, not a model's judgement.
+(tests/understanding/chat_server.py) answering from the labels (tests/understanding/oracle.py):
+that measures the engine's plumbing, validation, fallbacks and overhead, not a model's
+judgement. --faults 0.1 breaks one answer in ten (bad JSON, refusal, error, too slow).
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def main() -> int:
     args = _arguments()
     kinds = ("customer", "staff") if args.set == "all" else (args.set,)
     examples = [e for kind in kinds if _exists(kind) for e in load_examples(kind)]
-    with _engine(args.engine, examples) as understand:
+    with _engine(args.engine, examples, args.faults) as understand:
         for example in examples[:WARMUP]:
             understand(example)
         score, times, fallbacks, tokens = Score(), [], Counter(), 0
@@ -54,6 +55,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--engine", choices=("rules", "openai"), default="rules")
     parser.add_argument("--set", choices=("customer", "staff", "all"), default="all")
     parser.add_argument("--misses", action="store_true", help="print every message read wrong")
+    parser.add_argument("--faults", type=float, default=0.0,
+                        help="openai on the local server: this share of answers is broken (bad JSON, "
+                             "refusals, errors, too slow), to measure the fallbacks")
     return parser.parse_args()
 
 
@@ -64,24 +68,34 @@ def _exists(kind: str) -> bool:
 
 
 class _Rules:
-    def __init__(self, examples: list[Example]):
-        from agents.understanding.rules import understand
+    """The rules engine, in this process."""
 
-        self.tenant, self.call = harbor(), understand
+    def __init__(self, examples: list[Example]):
+        from agents.understanding.engine import Understander
+
+        self.tenant, self.engine = harbor(), Understander()
 
     def __enter__(self):
-        return lambda e: self.call(self.tenant, e.text, e.now, e.recent)
+        return lambda e: ask(self.tenant, self.engine, e)
 
     def __exit__(self, *exc) -> None:
         return None
 
 
-def _engine(name: str, examples: list[Example]):
+def ask(tenant, engine, example: Example):
+    from agents.understanding import understand
+
+    person = tenant.person(example.sender) if example.sender else None
+    return understand(tenant, example.text, example.now, example.recent, person=person,
+                      has_media=example.media, engine=engine)
+
+
+def _engine(name: str, examples: list[Example], faults: float):
     if name == "rules":
         return _Rules(examples)
-    from tests.understanding.bench_openai import OpenAIBench
+    from tests.understanding.oracle import OpenAIBench
 
-    return OpenAIBench(examples)
+    return OpenAIBench(examples, faults, ask)
 
 
 def _report(engine: str, score: Score, times: list[float], fallbacks: Counter, tokens: int,

@@ -349,6 +349,8 @@ class Tenant(Frozen):
     digest: Digest = Digest()
     faq: tuple[Faq, ...] = ()
     help: str = Field(default="", max_length=320)
+    # rules-first: the model (when OPENAI_API_KEY is set) reads only what the rules are unsure of
+    understanding: Literal["rules-first", "model-first"] = "rules-first"
     # optional: where customers book online; texted to a caller the phone couldn't hear
     booking_url: str | None = Field(default=None, pattern=r"^https?://\S+$", max_length=200)
 

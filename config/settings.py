@@ -10,6 +10,8 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 # Backoff between send attempts of one outbound text, in seconds (RQ Retry intervals).
 DEFAULT_SEND_RETRY_INTERVALS = (30, 120, 600, 1800, 3600)
+# The model language understanding asks when OPENAI_API_KEY is set (OPENAI_MODEL overrides).
+DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class Settings:
     twilio_api_base_url: str | None = None
     openai_api_key: str | None = None
     openai_base_url: str | None = None
+    openai_model: str = DEFAULT_OPENAI_MODEL
     stripe_api_base: str | None = None  # a Stripe-compatible server (local tests)
     send_retry_intervals: tuple[int, ...] = DEFAULT_SEND_RETRY_INTERVALS
     environ: dict[str, str] = field(default_factory=dict, repr=False)
@@ -52,6 +55,7 @@ def load_settings(environ: dict[str, str] | None = None, **overrides) -> Setting
         twilio_api_base_url=(env.get("TWILIO_API_BASE_URL") or "").rstrip("/") or None,
         openai_api_key=env.get("OPENAI_API_KEY") or None,
         openai_base_url=env.get("OPENAI_BASE_URL") or None,
+        openai_model=env.get("OPENAI_MODEL") or DEFAULT_OPENAI_MODEL,
         stripe_api_base=(env.get("STRIPE_API_BASE") or "").rstrip("/") or None,
         environ=env,
     )

@@ -8,10 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-# Customer intents. Staff and owner intents are added by the engines that read them.
+# Customer intents. "faq" with no `faq` entry is a question about the business that the
+# tenant's configuration can't answer: it goes to the operator, nothing is invented.
 CUSTOMER_INTENTS = ("book", "reschedule", "cancel", "hours", "prices", "faq", "operator",
                     "confirm", "decline", "unclear")
+# A staff member's texts about their runs, and answers to an escalation by reply code.
+STAFF_INTENTS = ("done", "tasks", "steps", "skip", "not_yet", "question", "take", "excuse", "reassign",
+                 "unclear")
+# Owners and managers also ask for the view of today and the findings, and acknowledge them.
+OWNER_INTENTS = (*STAFF_INTENTS[:-1], "today", "findings", "acknowledge", "unclear")
 PERIODS = ("morning", "afternoon", "evening")
+ENGINES = ("rules", "openai")
 
 
 @dataclass(frozen=True)
@@ -27,4 +34,8 @@ class Understanding:
     number: float | None = None  # a reading (staff texts)
     person: str | None = None  # a person id (owner texts)
     confidence: float = 1.0
-    engine: str = "rules"
+    engine: str = "rules"  # which engine answered: one of ENGINES
+    code: int | None = None  # the reply code answered: "3t" -> 3 (staff and owner texts)
+    pick: int | None = None  # a line of a numbered list: "2 done" -> 2 (staff texts)
+    fallback: str | None = None  # why the model's answer was not used: timeout, error, refusal, invalid...
+    tokens: int = 0  # tokens the model used for this answer (0 for the rules)

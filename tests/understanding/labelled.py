@@ -16,7 +16,7 @@ from config.schema import Tenant
 HERE = Path(__file__).resolve().parent
 TENANTS = HERE.parent / "tenants"
 SETS = {"customer": HERE / "customer_messages.yaml", "staff": HERE / "staff_messages.yaml"}
-ENTITIES = ("service", "day", "time", "period", "at", "faq", "task", "number", "person")
+ENTITIES = ("service", "day", "time", "period", "at", "faq", "task", "number", "person", "code", "pick")
 BOOKING = ("book", "reschedule")
 
 
@@ -96,6 +96,8 @@ def _value(name: str, value: Any) -> Any:
         return date.fromisoformat(str(value))
     if name == "number":
         return float(value)
+    if name in ("code", "pick"):
+        return int(value)
     return value
 
 

@@ -1,0 +1,113 @@
+"""One interface, two engines, and the policy that picks between them for each text.
+
+    Engine.understand(ask) -> Understanding
+        RulesEngine   no model: customer rules (rules.py) or the staff parsers (staff.py)
+        ModelEngine   a language model through integrations/llm, its answer checked (proposal.py)
+    Understander      the policy: the rules first, the model for what they are unsure of
+                      (or the model first when the tenant says `understanding: model-first`);
+                      a model that times out, fails, refuses or answers nonsense is replaced by
+                      the rules' answer in the same turn, with the reason in `fallback`.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Protocol
+
+from agents.understanding.prompt import build_prompt
+from agents.understanding.proposal import InvalidProposal, read_proposal
+from agents.understanding.result import Understanding
+from agents.understanding.rules import understand as understand_customer
+from agents.understanding.staff import is_owner, understand_staff
+from config.schema import Person, Tenant
+from integrations.errors import IntegrationError
+from integrations.llm import LanguageModel, ModelInvalidOutput, ModelRefusal, ModelTimeout
+
+log = logging.getLogger(__name__)
+LOW_CONFIDENCE = 0.6  # a rules answer below this is worth asking the model about
+TEXT_TIMEOUT, VOICE_TIMEOUT = 3.0, 1.5  # seconds the model gets for a text, for a voice turn
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One text to understand, and what the engines may know about it."""
+
+    tenant: Tenant
+    text: str
+    now: datetime
+    recent: tuple[str, ...] = ()  # the conversation's earlier turns, oldest first
+    person: Person | None = None  # the tenant's person who sent it; None for a customer
+    has_media: bool = False  # a photo came with it (never sent to a model)
+    channel: str = "sms"
+
+
+class Engine(Protocol):
+    name: str
+
+    def understand(self, ask: Ask) -> Understanding: ...
+
+
+class RulesEngine:
+    name = "rules"
+
+    def understand(self, ask: Ask) -> Understanding:
+        if ask.person is not None:
+            return understand_staff(ask.tenant, ask.person, ask.text, ask.has_media)
+        return understand_customer(ask.tenant, ask.text, ask.now, ask.recent)
+
+
+class ModelFailed(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason  # timeout | refusal | invalid | error
+
+
+class ModelEngine:
+    name = "openai"
+
+    def __init__(self, model: LanguageModel, text_timeout: float = TEXT_TIMEOUT,
+                 voice_timeout: float = VOICE_TIMEOUT):
+        self.model, self.timeouts = model, {"text": text_timeout, "voice": voice_timeout}
+
+    def understand(self, ask: Ask) -> Understanding:
+        owner = ask.person is not None and is_owner(ask.person)
+        prompt = build_prompt(ask.tenant, ask.text, ask.now, ask.recent, ask.person, owner)
+        try:
+            timeout = self.timeouts["voice" if ask.channel == "voice" else "text"]
+            completion = self.model.complete_json(prompt.system, prompt.user, prompt.schema, timeout=timeout)
+            return read_proposal(completion.content, ask.tenant, ask.person, owner, completion.tokens)
+        except ModelTimeout as exc:
+            raise ModelFailed("timeout") from exc
+        except ModelRefusal as exc:
+            raise ModelFailed("refusal") from exc
+        except (ModelInvalidOutput, InvalidProposal) as exc:
+            raise ModelFailed("invalid") from exc
+        except IntegrationError as exc:
+            raise ModelFailed("error") from exc
+
+
+class Understander:
+    """The engine the agents ask: rules alone, or rules and a model."""
+
+    def __init__(self, model: ModelEngine | None = None, rules: RulesEngine | None = None):
+        self.model, self.rules = model, rules or RulesEngine()
+
+    @property
+    def name(self) -> str:
+        return self.model.name if self.model else self.rules.name
+
+    def understand(self, ask: Ask) -> Understanding:
+        if self.model is None:
+            return self.rules.understand(ask)
+        if ask.tenant.understanding == "model-first":
+            return self._model_or(ask, None)
+        heard = self.rules.understand(ask)
+        return heard if heard.confidence >= LOW_CONFIDENCE else self._model_or(ask, heard)
+
+    def _model_or(self, ask: Ask, heard: Understanding | None) -> Understanding:
+        try:
+            return self.model.understand(ask)
+        except ModelFailed as failed:
+            log.warning("understanding fell back to the rules: %s", failed.reason)
+            return replace(heard or self.rules.understand(ask), fallback=failed.reason)

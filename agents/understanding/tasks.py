@@ -1,0 +1,60 @@
+"""Which task, and which person, a staff or owner text names.
+
+    match_task(tasks, "cash count done 1250")   -> "cash"   (its id, or a word of its title)
+    match_task(tasks, "jars changed")           -> "jars"
+    match_person(people, "Lena")                -> "lena"   (id or first name, any case)
+A word naming two tasks names neither: the agent asks which.
+"""
+from __future__ import annotations
+
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
+
+from agents.understanding.text import fold, words
+from config.schema import Person, Task
+
+SHORT = 3  # title words this short ("the", "of") name nothing
+
+
+def task_words(task: Task) -> frozenset[str]:
+    title = {w for w in words(fold(task.title).replace("-", " ")) if len(w) > SHORT}
+    return frozenset(title | {task.id, *task.id.split("-")})
+
+
+def match_task(tasks: tuple[Task, ...], text: str) -> str | None:
+    said = {_stem(w) for w in words(fold(text).replace("-", " ")) if len(w) > 2}
+    scores = {task.id: _hits(said, task) for task in tasks}
+    best = max(scores.values(), default=0)
+    winners = [tid for tid, score in scores.items() if score == best]
+    return winners[0] if best and len(winners) == 1 else None
+
+
+def _hits(said: set[str], task: Task) -> int:
+    names = {_stem(w) for w in task_words(task)}
+    return sum(1 for w in said if w in names or _close(w, names))
+
+
+def _close(word: str, names: set[str]) -> bool:
+    if len(word) < 5:
+        return False
+    return process.extractOne(word, names, scorer=DamerauLevenshtein.distance, score_cutoff=1) is not None
+
+
+def _stem(word: str) -> str:
+    return word[:-1] if word.endswith("s") and len(word) > 4 else word
+
+
+def match_person(people: tuple[Person, ...], name: str) -> str | None:
+    said = fold(name).split()
+    if not said:
+        return None
+    first = said[0].strip(".,!?")
+    for person in people:
+        if first in (person.id, fold(person.name).split()[0]):
+            return person.id
+    return None
+
+
+def tasks_of(tasks: tuple[Task, ...], person: Person, everyone: bool) -> tuple[Task, ...]:
+    """The tasks a person may act on: their own and those they back up, or all for owners."""
+    return tasks if everyone else tuple(t for t in tasks if person.id in (t.owner, t.backup))
