@@ -146,9 +146,9 @@ class OwnerAgent:
         return finding
 
     def _unknown_task(self, ctx: ExecutionContext, ask: OwnerAsk, finding: Finding | None) -> None:
-        if finding is not None:  # a finding about a person, not a task
-            ctx.reply("That finding is about a person, not one task: give a task by name, "
-                      "e.g. GIVE COOLER TO SAM, or reply with its code and A.")
+        if finding is not None:  # about a person, or a task no longer in the tenant file
+            ctx.reply(f"#{ask.code} isn't about one task, so there's none to give. Reply {ask.code}A to "
+                      "close it, or give a task by name, e.g. GIVE COOLER TO SAM.")
         else:
             ids = ", ".join(t.id for t in ctx.tenant.tasks)
             ctx.reply(shorten(f"I don't know a task called {ask.task!r}. Tasks: {ids}.", MAX_TEXT))
@@ -246,8 +246,9 @@ def findings_text(findings: list[Finding], codes: list[int]) -> str:
         return "No open findings. Text TODAY for what's open now."
     shown = list(zip(findings, codes))[:LISTED_FINDINGS]
     more = f" +{len(findings) - len(shown)} more." if len(findings) > len(shown) else ""
-    first = shown[0][1]
-    answers = f" Reply {first}A if you've got it, or {first}O and a name to give its task to someone else."
+    finding, first = shown[0]
+    answers = f" Reply {first}A if you've got it" + (
+        f", or {first}O and a name to give its task to someone else." if finding.task else ".")
     head = f"Open findings ({len(findings)}):"
     room = (MAX_TEXT - len(head) - len(more) - len(answers)) // len(shown) - 6
     body = "".join(f" {code}: {shorten(f.summary, room)}" for f, code in shown)

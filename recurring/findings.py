@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 from config.schema import Person, Tenant
 from confirmations.outbox import queue_message
 from recurring.cadence import parse_cadence
-from recurring.codes import assign_code, release_codes
+from recurring.codes import assign_code, lock_codes, release_codes
 from store.models import Finding, Run
 
 WINDOW = 7  # the repeated rule looks at a task's last 7 runs
@@ -182,6 +182,9 @@ def name_of(tenant: Tenant, person_id: str) -> str:
 
 def raise_finding(session: Session, tenant: Tenant, pattern: Pattern, now: datetime) -> Finding | None:
     """Insert the finding unless one is open for the same key; text the owners when new."""
+    # The codes lock first, as every other writer of codes takes it: a process that waits
+    # on our uncommitted finding must not hold the lock our owner text's code needs.
+    lock_codes(session, {tenant.tenant})
     values = {"tenant": tenant.tenant, "task": pattern.task, "person": pattern.person, "kind": pattern.kind,
               "summary": pattern.summary, "runs": list(pattern.runs), "state": "open",
               "open_key": pattern.key, "created_at": now}

@@ -150,3 +150,18 @@ def test_customers_and_staff_get_no_owner_view(twilio, add_finding):
 ])
 def test_what_an_owner_text_asks(text, ask):
     assert parse_owner_text(text) == ask
+
+
+def test_a_finding_about_a_person_has_no_task_to_give(runtime, twilio):
+    with runtime.db.session() as session:
+        session.add(Finding(tenant="harbor-barbers", task=None, person="sam", kind="person", runs=[1, 2, 3],
+                            summary="Sam missed 3 runs of 2 tasks in 14 days: Product cooler temperature x2, "
+                                    "Change the disinfectant jars x1.", open_key="person:sam", created_at=utcnow()))
+    assert say(twilio, DANA, "findings") == (
+        "Open findings (1): 1: Sam missed 3 runs of 2 tasks in 14 days: Product cooler temperature x2, "
+        "Change the disinfectant jars x1. Reply 1A if you've got it.")
+    assert say(twilio, DANA, "1o lena") == ("#1 isn't about one task, so there's none to give. Reply 1A to "
+                                            "close it, or give a task by name, e.g. GIVE COOLER TO SAM.")
+    with runtime.db.session() as session:
+        assert session.scalar(select(Finding.state)) == "open"
+    assert say(twilio, DANA, "1a").startswith("Noted, finding closed: Sam missed 3 runs")
