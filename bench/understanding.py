@@ -37,16 +37,17 @@ def main() -> int:
     with _engine(args.engine, examples, args.faults) as understand:
         for example in examples[:WARMUP]:
             understand(example)
-        score, times, fallbacks, tokens = Score(), [], Counter(), 0
+        score, times, cpu, fallbacks, tokens = Score(), [], [], Counter(), 0
         for example in examples:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.thread_time()
             got = understand(example)
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.thread_time() - cpu_started) * 1000)
             score.add(example, got)
             if getattr(got, "fallback", None):
                 fallbacks[got.fallback] += 1
             tokens += getattr(got, "tokens", 0) or 0
-    _report(args.engine, score, times, fallbacks, tokens, args.misses)
+    _report(args.engine, score, times, cpu if args.engine == "rules" else None, fallbacks, tokens, args.misses)
     return 0
 
 
@@ -98,8 +99,8 @@ def _engine(name: str, examples: list[Example], faults: float):
     return OpenAIBench(examples, faults, ask)
 
 
-def _report(engine: str, score: Score, times: list[float], fallbacks: Counter, tokens: int,
-            misses: bool) -> None:
+def _report(engine: str, score: Score, times: list[float], cpu: list[float] | None, fallbacks: Counter,
+            tokens: int, misses: bool) -> None:
     print(f"engine: {engine}   messages: {score.total}")
     print(f"{'intent':<14}{'right':>7}{'of':>5}{'accuracy':>10}")
     for intent, (right, total) in sorted(score.per_intent.items()):
@@ -107,15 +108,21 @@ def _report(engine: str, score: Score, times: list[float], fallbacks: Counter, t
     print(f"intent accuracy          {score.intent_accuracy:.1%}")
     print(f"entity accuracy          {score.entity_accuracy:.1%}  (every labelled field right)")
     print(f"booking service+time     {score.booking_accuracy:.1%}  ({score.booking} book/reschedule messages)")
-    ordered = sorted(times)
-    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
-    print(f"latency p50 {statistics.median(ordered):.3f} ms   p99 {p99:.3f} ms   max {ordered[-1]:.3f} ms")
+    print(f"latency  {_percentiles(times)}")
+    if cpu is not None:  # this thread's CPU time: the engine's own cost, without waiting for a core
+        print(f"cpu time {_percentiles(cpu)}")
     print(f"fallbacks to rules       {sum(fallbacks.values())}" +
           (f"  ({', '.join(f'{k}: {v}' for k, v in fallbacks.most_common())})" if fallbacks else ""))
     if tokens:
         print(f"tokens                   {tokens} ({tokens / score.total:.0f} a message)")
     if misses:
         print("\n".join(["", "misses:", *score.misses]))
+
+
+def _percentiles(times: list[float]) -> str:
+    ordered = sorted(times)
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    return f"p50 {statistics.median(ordered):.3f} ms   p99 {p99:.3f} ms   max {ordered[-1]:.3f} ms"
 
 
 if __name__ == "__main__":
