@@ -1,7 +1,7 @@
 """Fixtures for booking stories: a clock the webhooks read, a customer's phone that texts
 Harbor Street Barbers through signed webhooks, and the texts that went out.
 
-Import them into a test module with `from tests.booking.fixtures import *`.
+Import them by name into a test module: `from tests.booking.fixtures import clock, text`.
 """
 from __future__ import annotations
 

@@ -13,10 +13,10 @@ from agents.booking.upkeep import tend_bookings
 from agents.context import Interaction
 from conversation.intake import take_in
 from store.models import IntegrationJob
-from tests.booking.fixtures import *  # noqa: F403 - clock and helpers
+from tests.booking.fixtures import clock, text  # noqa: F401 - fixtures
 from tests.booking.fixtures import AMY, BEN, MARCO, bookings_of, local, texts_to
 from tests.conftest import HARBOR_NUMBER, HARBOR_TOKEN
-from tests.integrations.sync_fixtures import make_app  # noqa: F401 - fixture
+from tests.integrations.sync_fixtures import make_app  # noqa: F401 - a fixture
 
 STRIPE = """\
   calendar: builtin

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.booking.fixtures import *  # noqa: F403 - clock
+from tests.booking.fixtures import clock  # noqa: F401 - fixtures
 from tests.conftest import HARBOR_TOKEN, NORTH_TOKEN
 
 HARBOR = {"Authorization": f"Bearer {HARBOR_TOKEN}"}

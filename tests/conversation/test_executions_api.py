@@ -1,7 +1,7 @@
 """GET /api/v1/executions: the agents' trace of each interaction, per tenant."""
 from __future__ import annotations
 
-from tests.booking.fixtures import *  # noqa: F403 - clock
+from tests.booking.fixtures import clock  # noqa: F401 - fixtures
 from tests.conftest import HARBOR_TOKEN, NORTH_TOKEN
 
 HARBOR = {"Authorization": f"Bearer {HARBOR_TOKEN}"}

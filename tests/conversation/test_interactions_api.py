@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from store.models import Booking, Execution, Interaction, Message
-from tests.booking.fixtures import *  # noqa: F403 - clock
+from tests.booking.fixtures import clock  # noqa: F401 - fixtures
 from tests.booking.fixtures import MARCO, texts_to
 from tests.conftest import HARBOR_TOKEN, NORTH_TOKEN
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agents.booking.customers import find_customer
-from tests.booking.fixtures import *  # noqa: F403 - clock, text and helpers
+from tests.booking.fixtures import clock, text  # noqa: F401 - fixtures
 from tests.booking.fixtures import AMY, MARCO, bookings_of, texts_to
 from tests.conftest import NORTH_NUMBER
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from recurring.scheduler import tick
-from tests.booking.fixtures import *  # noqa: F403 - clock, text and helpers
+from tests.booking.fixtures import clock, text  # noqa: F401 - fixtures
 from tests.booking.fixtures import AMY, BEN, MARCO, bookings_of, local, texts_to
 
 REMINDER = ("Reminder from Harbor Street Barbers: your Haircut is Wed Nov 25 at 3:00 PM. "

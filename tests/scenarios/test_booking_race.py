@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from recurring.scheduler import tick
-from tests.booking.fixtures import *  # noqa: F403 - clock, text and helpers
+from tests.booking.fixtures import clock, text  # noqa: F401 - fixtures
 from tests.booking.fixtures import AMY, BEN, CARA, bookings_of
 
 TAKEN = "Tue Nov 24 at 3:00 PM is taken. Nearest free:"

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.booking.fixtures import *  # noqa: F403 - clock, text and helpers
-from tests.booking.fixtures import AMY, BEN, CARA, MARCO, bookings_of, local, texts_to
+from tests.booking.fixtures import clock, text  # noqa: F401 - fixtures
+from tests.booking.fixtures import AMY, BEN, CARA, MARCO, local, texts_to
 from tests.conftest import HARBOR_TOKEN
 
 AUTH = {"Authorization": f"Bearer {HARBOR_TOKEN}"}
