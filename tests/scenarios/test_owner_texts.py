@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from agents.owner import OwnerAsk, clock, parse_owner_text
+from agents.owner import OwnerAsk, parse_owner_text
+from agents.owner_texts import clock
 from store.db import utcnow
 from store.models import Finding, Run
 from tests.conftest import NORTH_NUMBER
