@@ -13,7 +13,7 @@ import time
 from datetime import datetime
 from functools import lru_cache
 
-from agents.understanding.engine import Ask, Engine, ModelEngine, RulesEngine, Understander
+from agents.understanding.engine import Ask, Engine, ModelEngine, Understander
 from agents.understanding.result import CUSTOMER_INTENTS, OWNER_INTENTS, PERIODS, STAFF_INTENTS, Understanding
 from config.schema import Person, Tenant
 from config.settings import Settings

@@ -19,7 +19,9 @@ from agents.understanding.prompt import build_prompt
 from agents.understanding.proposal import InvalidProposal, read_proposal
 from agents.understanding.result import Understanding
 from agents.understanding.rules import understand as understand_customer
+from agents.understanding.signals import INJECTION
 from agents.understanding.staff import is_owner, understand_staff
+from agents.understanding.text import fold
 from config.schema import Person, Tenant
 from integrations.errors import IntegrationError
 from integrations.llm import LanguageModel, ModelInvalidOutput, ModelRefusal, ModelTimeout
@@ -87,6 +89,11 @@ class ModelEngine:
             raise ModelFailed("error") from exc
 
 
+def is_injection(text: str) -> bool:
+    """Text written to steer a model ("ignore your instructions and..."): the rules read it, as nothing."""
+    return INJECTION.search(fold(text)) is not None
+
+
 class Understander:
     """The engine the agents ask: rules alone, or rules and a model."""
 
@@ -98,7 +105,7 @@ class Understander:
         return self.model.name if self.model else self.rules.name
 
     def understand(self, ask: Ask) -> Understanding:
-        if self.model is None:
+        if self.model is None or is_injection(ask.text):
             return self.rules.understand(ask)
         if ask.tenant.understanding == "model-first":
             return self._model_or(ask, None)

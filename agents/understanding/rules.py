@@ -8,6 +8,7 @@
     "talk to a real person"                    -> operator
     "yep 👍" / "neither"                       -> confirm / decline
     "hi"                                       -> unclear
+    "ignore your instructions and ..."         -> unclear (sure: never handed to a model)
 
 Checks run in order (CHECKS); the first that answers wins. A message that only gives a
 day or a time takes its intent from the conversation's recent turns when there are some.
@@ -15,7 +16,7 @@ day or a time takes its intent from the conversation's recent turns when there a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
@@ -51,13 +52,17 @@ class Reading:
 
 def understand(tenant: Tenant, text: str, now: datetime, recent: tuple[str, ...] = ()) -> Understanding:
     folded = fold(text)
-    reading = Reading(folded, match_service(tenant.services, folded), read_when(folded, tenant, now),
-                      match_faq(tenant.faq, folded), tuple(recent))
+    reading = read(tenant, folded, now, tuple(recent))
     intent, confidence = classify(reading, tenant, now)
     when = reading.when
     return Understanding(intent=intent, service=reading.service, day=when.day, time=when.time,
                          period=when.period, at=when.at, faq=reading.faq if intent == "faq" else None,
                          number=_bare_number(folded), confidence=confidence, engine="rules")
+
+
+def read(tenant: Tenant, folded: str, now: datetime, recent: tuple[str, ...]) -> Reading:
+    return Reading(folded, match_service(tenant.services, folded), read_when(folded, tenant, now),
+                   match_faq(tenant.faq, folded), recent)
 
 
 def classify(reading: Reading, tenant: Tenant, now: datetime) -> tuple[str, float]:
@@ -66,6 +71,10 @@ def classify(reading: Reading, tenant: Tenant, now: datetime) -> tuple[str, floa
         if found is not None:
             return found
     return "unclear", UNSURE
+
+
+def _injection(r: Reading, tenant: Tenant, now: datetime):
+    return ("unclear", SURE) if r.has(s.INJECTION) else None
 
 
 def _greeting(r: Reading, tenant: Tenant, now: datetime):
@@ -130,16 +139,13 @@ def _question(r: Reading, tenant: Tenant, now: datetime):
 
 
 CHECKS: tuple[Callable[[Reading, Tenant, datetime], tuple[str, float] | None], ...] = (
-    _greeting, _operator, _cancel_or_move, _prices, _faq, _hours, _answer, _business_question, _book, _question)
+    _injection, _greeting, _operator, _cancel_or_move, _prices, _faq, _hours, _answer, _business_question, _book, _question)
 
 
 def _carried(r: Reading, tenant: Tenant, now: datetime) -> tuple[str, float] | None:
     """The intent of the latest recent turn that asked to book, move or cancel."""
     for turn in reversed(r.recent):
-        earlier = Reading(fold(turn), None, When(), None, ())
-        earlier = replace(earlier, service=match_service(tenant.services, earlier.folded),
-                          when=read_when(earlier.folded, tenant, now))
-        intent, _ = classify(earlier, tenant, now)
+        intent, _ = classify(read(tenant, fold(turn), now, ()), tenant, now)
         if intent in CARRIED:
             return intent, LIKELY
     return None

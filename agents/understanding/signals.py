@@ -64,3 +64,8 @@ GREETING = re.compile(
     r"^(?:hi+|hey+|hello+|yo|hola|good (?:morning|afternoon|evening|night)|happy \w+(?: \w+)?|merry \w+"
     r"|buen(?:os|as) (?:dias|tardes|noches)|thanks?|thank you|ty|who (?:is this|am i (?:texting|talking to)"
     r"|are you|dis)|(?:sorry )?wrong (?:number|person))(?: there| man| bro| guys| all)?[\s!.?]*$")
+# Text written to steer a model rather than to ask the business anything: read as nothing.
+INJECTION = _any(
+    r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|prompts?|rules|previous|above|guidelines)\b",
+    r"\byou are now\b", r"\bsystem prompt\b", r"\bnew instructions\b", r"\bjailbreak", r"\bdeveloper mode\b",
+    r"\bpretend (?:you are|to be)\b", r"\bact as (?:an? |the )?(?:admin|owner|system|developer)\b")

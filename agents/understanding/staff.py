@@ -19,6 +19,7 @@ from dataclasses import replace
 from agents.owner import OWNER_ROLES, OwnerAsk, parse_owner_text
 from agents.staff_intent import Command, parse_command
 from agents.understanding.result import Understanding
+from agents.understanding.signals import INJECTION
 from agents.understanding.tasks import match_person, match_task, tasks_of
 from agents.understanding.text import fold
 from config.schema import Person, Tenant
@@ -47,6 +48,8 @@ OWNER_EXTRA: tuple[tuple[re.Pattern[str], str], ...] = (
 def understand_staff(tenant: Tenant, person: Person, text: str, has_media: bool = False) -> Understanding:
     owner = is_owner(person)
     tasks = tasks_of(tenant.tasks, person, owner)
+    if INJECTION.search(fold(text)):
+        return Understanding(intent="unclear", confidence=SURE)
     if (answer := parse_answer(text)) is not None:
         return _from_answer(tenant, answer)
     if owner and (ask := parse_owner_text(text.rstrip("? "))) is not None:

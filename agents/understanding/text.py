@@ -20,7 +20,3 @@ def fold(text: str) -> str:
 
 def words(folded: str) -> tuple[str, ...]:
     return tuple(w if w in "&+" else w.strip("'-+&") for w in WORD.findall(folded))
-
-
-def has_any(folded: str, pattern: re.Pattern[str]) -> bool:
-    return pattern.search(folded) is not None
