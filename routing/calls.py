@@ -13,12 +13,14 @@ CALL_CHAINS: dict[str, tuple[Agent, ...]] = {
     "operator": (OperatorAgent(),),
     "call_end": (CallEndAgent(),),
 }
-CALLER_ROUTE = "customer"  # what callers say goes where customers' texts go
+CALLER_ROUTE = "customer"  # what customers say goes where their texts go
+PERSON_ROUTE = "idle"  # the fallback: a configured person's work is done by text, not by phone
 
 
-def call_route(interaction: Interaction, state: str) -> str:
+def call_route(interaction: Interaction, state: str, person: bool = False) -> str:
     """The route of a call's step; `state` is the conversation's ("idle": nothing under way,
-    so "no, that's all" ends the call instead of answering a question)."""
+    so "no, that's all" ends the call instead of answering a question); `person`: the
+    caller is one of the tenant's people."""
     if interaction.call_step == 0:
         return "call_start"
     if not interaction.text:
@@ -27,4 +29,4 @@ def call_route(interaction: Interaction, state: str) -> str:
         return "operator"
     if state == "idle" and says_goodbye(interaction.text):
         return "call_end"
-    return CALLER_ROUTE
+    return PERSON_ROUTE if person else CALLER_ROUTE

@@ -59,7 +59,7 @@ def handle_interaction(session: Session, tenant: Tenant, interaction: Interactio
     actor = resolve_actor(tenant, interaction.from_phone)
     convo = load_session(session, tenant.tenant, interaction.from_phone, now)
     opted_out = is_opted_out(session, tenant.tenant, interaction.from_phone)
-    route = (call_route(interaction, convo.state) if interaction.channel == "voice"
+    route = (call_route(interaction, convo.state, actor.person is not None) if interaction.channel == "voice"
              else route_of(keyword_of(interaction.text), opted_out, actor.person is not None))
     ctx = ExecutionContext(tenant=tenant, actor=actor, interaction=interaction,
                            interaction_id=interaction_id, now=now, state=convo.state,

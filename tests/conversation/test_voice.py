@@ -96,6 +96,15 @@ def test_a_configured_person_is_greeted_by_first_name(twilio):
     assert call.said.startswith("Hi Dana, thanks for calling Harbor Street Barbers.")
 
 
+def test_a_configured_person_is_asked_to_text_their_work_and_can_still_reach_the_operator(twilio, runtime):
+    call = Call(twilio, from_="+16175550103")
+    call.answer()
+    call.say("done")
+    assert "Please text this number instead" in call.said and call.twiml.find("Gather") is not None
+    call.say("operator")
+    assert call.twiml.find("Dial/Number").text == MARCO
+
+
 def test_the_same_customer_of_another_business_is_not_known_here(twilio, runtime):
     with runtime.db.session() as session:
         session.add(Customer(tenant="north-nails", phone=CALLER, name="Sam Lee"))
