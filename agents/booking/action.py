@@ -76,6 +76,14 @@ def _ask_name_once(ctx: ExecutionContext, work: Work) -> None:
         work.ask_name = True
 
 
+def booked_already(ctx: ExecutionContext, session: Session, work: Work, plan: Plan) -> str:
+    """A second YES (or pick) for what the first one booked: nothing more is booked."""
+    _drop_offer(ctx, session)
+    end_booking_talk(ctx.slots)
+    work.booking = booking_of(session, ctx.tenant.tenant, plan.booking_id)
+    return "already_booked"
+
+
 def offer_choices(ctx: ExecutionContext, session: Session, work: Work, plan: Plan) -> str:
     _drop_offer(ctx, session)
     ctx.slots["choices"] = {"starts": [s.isoformat() for s in plan.starts], "service": plan.service}
@@ -141,7 +149,8 @@ def _key(ctx: ExecutionContext, what: str) -> str:
 
 
 ACTIONS: dict[str, Act] = {
-    "offer": hold_offer, "take": take, "accept": accept_hold, "choices": offer_choices,
+    "offer": hold_offer, "take": take, "accept": accept_hold, "already_booked": booked_already,
+    "choices": offer_choices,
     "cancel": cancel_booking, "visit_confirmed": confirm_visit, "declined": let_go, "which": ask_which,
     "operator": note_for_team, "ask_team": note_for_team, "refuse": end_talk, "too_late": end_talk,
     "no_booking": end_talk,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from agents.booking.availability import Interval
 from config.schema import Tenant
-from store.models import Booking, BookingDay
+from store.models import Booking, BookingDay, Customer
 from store.statements import upsertable_insert
 
 CONFIRMED, HELD, CANCELLED = "confirmed", "held", "cancelled"
@@ -63,3 +63,13 @@ def booking_of(session: Session, tenant: str, booking_id: int | None, lock: bool
     if lock:  # read again under the row lock: another transaction may have just changed it
         query = query.with_for_update().execution_options(populate_existing=True)
     return session.scalar(query)
+
+
+def taken_by(session: Session, tenant: str, phone: str, service: str, start: datetime) -> Booking | None:
+    """This phone's own booking of this service at this time, if it has one already (a
+    second YES, sent before the first was answered, finds the first one's booking)."""
+    query = select(Booking).join(Customer, Customer.id == Booking.customer_id).where(
+        Booking.tenant == tenant, Customer.phone == phone, Booking.service == service,
+        Booking.start == start, Booking.moves_id.is_(None),
+        or_(Booking.state == CONFIRMED, and_(Booking.state == HELD, Booking.accepted_at.is_not(None))))
+    return session.scalars(query.limit(1)).first()

@@ -185,7 +185,7 @@ def not_understood(ctx, session, work: Work, voice: bool) -> str:
 
 
 REPLIES: dict[str, Say] = {
-    "held": held, "confirmed": confirmed, "awaiting_deposit": awaiting_deposit, "moved": moved,
+    "held": held, "confirmed": confirmed, "already_booked": confirmed, "awaiting_deposit": awaiting_deposit, "moved": moved,
     "cancelled": cancelled, "choices_offered": choices, "refuse": refused, "too_late": too_late,
     "no_booking": no_booking, "asked_which": which, "ask_service": ask_service, "ask_when": ask_when,
     "ask_time": ask_time, "visit_confirmed": visit_confirmed, "nothing_to_confirm": nothing_to_confirm,

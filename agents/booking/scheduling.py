@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from agents.booking.availability import (at_local, free_starts, hours_on, local_day, nearest_free,
                                          search_window, verdict)
-from agents.booking.calendar import booking_of, busy_during, lock_days
+from agents.booking.calendar import booking_of, busy_during, lock_days, taken_by
 from agents.booking.lifecycle import service_of
 from agents.booking.slots import Want
 from agents.booking.work import Plan
@@ -119,9 +119,12 @@ def _alternatives(ctx: ExecutionContext, service: Service, wanted: datetime, bus
 
 def taken_time(ctx: ExecutionContext, session: Session, service: Service, start: datetime) -> Plan | None:
     """None when `start` can still be had (its day now locked); else the plan that says
-    it was just taken and offers others."""
+    it was just taken and offers others, or that this customer has it already."""
     tenant, now = ctx.tenant, ctx.now
     lock_days(session, tenant.tenant, [local_day(tenant, start)])
+    twin = taken_by(session, tenant.tenant, ctx.interaction.from_phone, service.id, start)
+    if twin is not None:
+        return Plan("already_booked", service=service.id, start=start, booking_id=twin.id)
     busy = busy_during(session, tenant, search_window(tenant, start, now), now, _own_holds(ctx))
     reason = verdict(tenant, service, start, busy, now)
     if reason == "ok":

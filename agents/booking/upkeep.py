@@ -85,8 +85,9 @@ def queue_due_reminders(session: Session, tenant: Tenant, now: datetime) -> int:
         Booking.remind_at <= now, Booking.start > now)
     reminded = 0
     for booking_id in session.scalars(due).all():
-        claimed = session.execute(update(Booking).where(
-            Booking.id == booking_id, Booking.state == CONFIRMED, Booking.reminded_at.is_(None))
+        claimed = session.execute(update(Booking).where(  # checked again: it may have just moved
+            Booking.id == booking_id, Booking.state == CONFIRMED, Booking.reminded_at.is_(None),
+            Booking.remind_at <= now, Booking.start > now)
             .values(reminded_at=now).execution_options(synchronize_session=False))
         if claimed.rowcount == 1:
             _text_reminder(session, tenant, session.get(Booking, booking_id, populate_existing=True))

@@ -96,3 +96,17 @@ def test_two_picks_of_the_same_last_time_book_one(text, runtime, last_chair):
     assert len(booked) == 1 and len(lost) == 1, replies
     two_pm = [b for p in (BEN, "+16175557004", "+16175557005") for b in bookings_of(runtime, p)]
     assert sorted(b.state for b in two_pm) == ["confirmed", "confirmed"]
+
+
+def test_yes_sent_twice_at_once_books_once(text, runtime):
+    text(AMY, "haircut tomorrow at 3")
+    replies = at_once(lambda: text(AMY, "yes"), lambda: text(AMY, "yes"))
+    assert any(r.startswith("You're booked: Haircut, Tue Nov 24 at 3:00 PM") for r in replies), replies
+    assert [b.state for b in bookings_of(runtime, AMY)] == ["confirmed"]
+
+
+def test_a_pick_sent_twice_at_once_books_once(text, runtime, last_chair):
+    text(AMY, "haircut tomorrow at 3")  # Amy holds the last 3 PM chair
+    text(BEN, "haircut tomorrow at 3")
+    at_once(lambda: text(BEN, "1"), lambda: text(BEN, "1"))
+    assert [b.state for b in bookings_of(runtime, BEN)] == ["confirmed"]
