@@ -13,6 +13,7 @@ import logging
 import re
 from datetime import datetime
 from typing import Mapping
+from urllib.parse import urlencode
 
 from sqlalchemy import select
 
@@ -55,7 +56,7 @@ def render_turn(ctx: ExecutionContext, base: str) -> str:
         return twiml.goodbye(f"{say} Please text us to carry on. Goodbye.")
     operator = operator_of(ctx.tenant)
     if ctx.outcome == OPERATOR_DIALED and operator is not None:
-        whisper = f"{base}/twilio/voice/whisper?call={ctx.interaction.raw['CallSid']}"
+        whisper = f"{base}/twilio/voice/whisper?{urlencode({'call': ctx.interaction.raw['CallSid']})}"
         return twiml.dial(say, operator.phone, whisper, gather_url(base, step + 1))
     if ctx.state == "idle" and not say.endswith("?"):  # nothing asked: ask what else
         say += " Is there anything else I can help with?"

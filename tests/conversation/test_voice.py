@@ -4,6 +4,7 @@ Twilio does."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import func, select
@@ -224,6 +225,16 @@ def test_asking_for_a_person_dials_the_operator_with_a_whisper(twilio, words, di
     assert number.get("url") == f"{PUBLIC_BASE_URL}/twilio/voice/whisper?call={call.sid}"
     assert dial.get("action") == f"{PUBLIC_BASE_URL}/twilio/voice/gather?turn=2"
     assert "Connecting you to Marco" in call.said
+
+
+def test_an_odd_call_sid_still_makes_a_whisper_url_that_finds_the_call(twilio):
+    call = Call(twilio, sid="CA odd&sid=1")
+    call.answer()
+    call.say("operator")
+    url = call.twiml.find("Dial/Number").get("url")
+    assert parse_qs(urlsplit(url).query) == {"call": ["CA odd&sid=1"]}
+    whisper = twilio.post(url.removeprefix(PUBLIC_BASE_URL), {"CallSid": "CA2", "To": MARCO})
+    assert "asked for a person straight away" in whisper.text
 
 
 def test_the_operator_hears_who_calls_before_being_put_through(twilio, runtime):
