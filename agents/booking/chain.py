@@ -19,6 +19,7 @@ from agents.booking.lookup import LookupAgent
 from agents.booking.slots import state_of
 from agents.booking.work import Work
 from agents.context import ExecutionContext, Step
+from agents.understanding import describe
 
 
 class Stage(Protocol):
@@ -46,6 +47,5 @@ class CustomerAgent:
 
 def _input(stage: Stage, ctx: ExecutionContext, work: Work) -> str:
     if stage.name == "intent" and work.heard is not None:
-        heard = work.heard
-        return f"{heard.engine} {heard.confidence:.2f}: {ctx.text[:60]}"
+        return f"{describe(work.heard)}, confidence {work.heard.confidence:.2f}"[:80]
     return ctx.text[:80]

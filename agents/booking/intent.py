@@ -11,8 +11,7 @@ from agents.booking.customers import clean_name
 from agents.booking.slots import state_of
 from agents.booking.work import Work
 from agents.context import ExecutionContext
-from agents.understanding.result import Understanding
-from agents.understanding.rules import understand
+from agents.understanding import Understanding, understand_in
 
 RECENT_KEPT = 3  # the customer's last texts, handed to the engine for "and thursday?"
 LETTERS = {"c": "visit", "r": "reschedule", "x": "cancel"}  # the reminder's answers
@@ -30,7 +29,7 @@ class IntentAgent:
 
     def run(self, ctx: ExecutionContext, session: Session, work: Work) -> ExecutionContext:
         recent = tuple(ctx.slots.get("recent", ()))
-        heard = understand(ctx.tenant, ctx.text, ctx.now, recent)
+        heard = understand_in(ctx, recent)  # traced as its own step: engine, intent, fallback
         work.heard, work.name = heard, name_in(ctx.text)
         work.intent = read_intent(ctx, heard, work)
         ctx.slots.pop("name_for", None)  # the name is asked once: this text answered it or not

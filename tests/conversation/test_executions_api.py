@@ -6,7 +6,7 @@ from tests.conftest import HARBOR_TOKEN, NORTH_TOKEN
 
 HARBOR = {"Authorization": f"Bearer {HARBOR_TOKEN}"}
 NORTH = {"Authorization": f"Bearer {NORTH_TOKEN}"}
-STAGES = ["intent", "lookup", "decision", "action", "communication", "customer"]
+STAGES = ["understanding", "intent", "lookup", "decision", "action", "communication", "customer"]
 
 
 def executions(client, headers=HARBOR, **filters):
@@ -23,9 +23,9 @@ def test_each_interaction_has_its_trace(client, clock):
     assert execution["outcome"] == "held" and execution["channel"] == "api"
     assert [s["agent"] for s in execution["steps"]] == STAGES
     assert [s["outcome"] for s in execution["steps"]] == [
-        "book", "new_customer", "offer", "held", "held", "held"]
+        "rules: book", "book", "new_customer", "offer", "held", "held", "held"]  # the engine that read it
     assert all(isinstance(s["ms"], (int, float)) and s["ms"] >= 0 for s in execution["steps"])
-    assert execution["steps"][0]["input"].startswith("rules ")  # the engine that understood it
+    assert execution["steps"][1]["input"].startswith("rules: book, confidence ")
 
 
 def test_filters_and_tenants(client, clock):
