@@ -42,7 +42,7 @@ def post_interaction():
 def interaction_from(body, tenant) -> Interaction:
     """The API call as an Interaction, or a 400 saying what is wrong with it."""
     if not isinstance(body, dict):
-        raise ApiError(400, 'send a JSON object like {"from": "+16175550123", "text": "haircut tomorrow at 3"}')
+        raise ApiError(400, 'send a JSON object like {"from": "+16175550123", "text": "haircut at 3"}')
     sender, text = body.get("from"), body.get("text")
     if not isinstance(sender, str) or not sender.strip():
         raise ApiError(400, "from is required: the customer's phone number")
@@ -81,7 +81,8 @@ def recorded_ids(key: str) -> tuple[int | None, int | None]:
 
 @booking_api.get("/bookings")
 def list_bookings():
-    query = tenant_rows_newest_first(Booking, Booking.start, {"state": Booking.state, "service": Booking.service})
+    filters = {"state": Booking.state, "service": Booking.service}
+    query = tenant_rows_newest_first(Booking, Booking.start, filters)
     with current_runtime().db.session() as session:
         bookings = session.scalars(query).all()
         customers = {c.id: c for c in session.scalars(
@@ -98,7 +99,7 @@ def booking_json(booking: Booking, customer: Customer | None) -> dict:
 
     return {
         "id": booking.id,
-        "customer": {"name": customer.name if customer else None, "phone": customer.phone if customer else None},
+        "customer": {"name": customer.name, "phone": customer.phone} if customer else None,
         "service": booking.service, "service_name": service.name if service else booking.service,
         "start": at(booking.start), "end": at(booking.end), "state": booking.state,
         "price": float(booking.price), "deposit": float(booking.deposit),
@@ -120,7 +121,6 @@ def list_executions():
 
 
 def execution_json(execution: Execution, channel: str | None) -> dict:
-    steps = [{"agent": s.get("agent"), "outcome": s.get("outcome"), "ms": s.get("ms"), "input": s.get("input")}
-             for s in execution.steps]
+    steps = [{key: step.get(key) for key in ("agent", "outcome", "ms", "input")} for step in execution.steps]
     return {"id": execution.id, "interaction": execution.interaction_id, "channel": channel, "steps": steps,
             "outcome": execution.outcome, "created_at": execution.created_at.isoformat()}

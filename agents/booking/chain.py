@@ -28,7 +28,8 @@ class Stage(Protocol):
     def run(self, ctx: ExecutionContext, session: Session, work: Work) -> ExecutionContext: ...
 
 
-STAGES: tuple[Stage, ...] = (IntentAgent(), LookupAgent(), DecisionAgent(), ActionAgent(), CommunicationAgent())
+STAGES: tuple[Stage, ...] = (IntentAgent(), LookupAgent(), DecisionAgent(), ActionAgent(),
+                             CommunicationAgent())
 
 
 class CustomerAgent:
@@ -40,7 +41,8 @@ class CustomerAgent:
             started = time.perf_counter()
             ctx = stage.run(ctx, session, work)
             ms = round((time.perf_counter() - started) * 1000, 2)
-            ctx.trace.append(Step(agent=stage.name, input=_input(stage, ctx, work), outcome=ctx.outcome, ms=ms))
+            step = Step(agent=stage.name, input=_input(stage, ctx, work), outcome=ctx.outcome, ms=ms)
+            ctx.trace.append(step)
         ctx.state = state_of(ctx.slots)
         return ctx
 

@@ -152,6 +152,10 @@ def declined(ctx, session, work: Work, voice: bool) -> str:
     return "OK, nothing is booked. Text us any time."
 
 
+def noted(ctx, session, work: Work, voice: bool) -> str:
+    return "OK. Text us any time."
+
+
 def answer(ctx, session, work: Work, voice: bool) -> str:
     return work.plan.text
 
@@ -185,11 +189,12 @@ def not_understood(ctx, session, work: Work, voice: bool) -> str:
 
 
 REPLIES: dict[str, Say] = {
-    "held": held, "confirmed": confirmed, "already_booked": confirmed, "awaiting_deposit": awaiting_deposit, "moved": moved,
-    "cancelled": cancelled, "choices_offered": choices, "refuse": refused, "too_late": too_late,
+    "held": held, "confirmed": confirmed, "already_booked": confirmed, "awaiting_deposit": awaiting_deposit,
+    "moved": moved, "cancelled": cancelled, "choices_offered": choices, "refuse": refused, "too_late": too_late,
     "no_booking": no_booking, "asked_which": which, "ask_service": ask_service, "ask_when": ask_when,
     "ask_time": ask_time, "visit_confirmed": visit_confirmed, "nothing_to_confirm": nothing_to_confirm,
-    "choices_again": choices_again, "declined": declined, "answer": answer, "team_told": team_told,
-    "no_operator": no_operator, "name_noted": name_noted, "not_understood": not_understood,
+    "choices_again": choices_again, "declined": declined, "noted": noted, "answer": answer,
+    "team_told": team_told, "no_operator": no_operator, "name_noted": name_noted,
+    "not_understood": not_understood,
 }
 TEXTS = {"confirmed": m.confirmation, "moved": m.moved, "cancelled": m.cancelled}

@@ -24,6 +24,7 @@ from agents.understanding.result import Understanding
 from store.models import Booking
 
 Decide = Callable[[ExecutionContext, Session, Work], Plan]
+PENDING = ("booking", "confirming", "choosing", "picking_booking")  # states a "no" answers
 
 
 class DecisionAgent:
@@ -114,7 +115,8 @@ def _picked_booking(ctx: ExecutionContext, session: Session, work: Work) -> Plan
 
 
 def decide_decline(ctx: ExecutionContext, session: Session, work: Work) -> Plan:
-    return Plan("declined")
+    """No to what is being booked lets it go; a no to nothing (or to the name question) is noted."""
+    return Plan("declined") if state_of(ctx.slots) in PENDING else Plan("noted")
 
 
 # -- changing a booking -----------------------------------------------------------------------
@@ -191,7 +193,8 @@ def decide_hours(ctx: ExecutionContext, session: Session, work: Work) -> Plan:
     name = day.strftime("%A %b ") + str(day.day)
     if hours is None:
         return Plan("answer", text=f"We're closed on {name}.")
-    return Plan("answer", text=f"On {name} we're open {messages.clock(hours[0])} to {messages.clock(hours[1])}.")
+    opens, closes = messages.clock(hours[0]), messages.clock(hours[1])
+    return Plan("answer", text=f"On {name} we're open {opens} to {closes}.")
 
 
 def decide_prices(ctx: ExecutionContext, session: Session, work: Work) -> Plan:

@@ -16,11 +16,12 @@ from agents.understanding import Understanding, understand_in
 RECENT_KEPT = 3  # the customer's last texts, handed to the engine for "and thursday?"
 LETTERS = {"c": "visit", "r": "reschedule", "x": "cancel"}  # the reminder's answers
 PICK = re.compile(r"#?\s*([1-9])[.)!]?")
-INTRO = re.compile(r"\b(?:this is|my name is|my name's|name is|i am|i'm)\s+([^\s,.!?;:]+(?:\s+[^\s,.!?;:]+)?)",
-                   re.IGNORECASE)
+INTRO = re.compile(r"\b(?:this is|my name is|my name's|name is|it's|it is|i am|i'm)\s+"
+                   r"([^\s,.!?;:]+(?:\s+[^\s,.!?;:]+)?)", re.IGNORECASE)
 NOT_NAMES = frozenset("""a an the and or but i im looking free available here just calling texting
     wondering trying interested running late sorry not good fine ok okay so hoping going able
-    new back sure still in on at for to with from booked after about ready done there""".split())
+    new back sure still in on at for to with from booked after about ready done there me my your
+    urgent great perfect correct right wrong regarding too really very""".split())
 BOOKING_STATES = ("booking", "confirming", "choosing")
 
 

@@ -48,8 +48,10 @@ def release_lapsed_holds(session: Session, tenant: Tenant, now: datetime) -> int
         Booking.tenant == tenant.tenant, Booking.state == HELD, Booking.hold_expires_at <= now)
     released = 0
     for booking_id, accepted_at in session.execute(lapsed).all():
-        won = _cancel_unpaid(session, tenant, booking_id, now) if accepted_at else _delete_offer(session, booking_id, now)
-        released += won
+        if accepted_at is None:
+            released += _delete_offer(session, booking_id, now)
+        else:
+            released += _cancel_unpaid(session, tenant, booking_id, now)
     return released
 
 
@@ -99,4 +101,5 @@ def _text_reminder(session: Session, tenant: Tenant, booking: Booking) -> None:
     service = service_of(tenant, booking.service)
     customer = session.get(Customer, booking.customer_id)
     if service is not None and customer is not None:
-        text_customer(session, tenant, customer.phone, messages.reminder(tenant, service, booking), "reminder")
+        body = messages.reminder(tenant, service, booking)
+        text_customer(session, tenant, customer.phone, body, "reminder")

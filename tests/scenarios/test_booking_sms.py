@@ -39,6 +39,13 @@ def test_a_haircut_booked_in_one_text_then_yes(text, runtime, client):
     assert "Sorry, I didn't get that" in text(AMY, "Bob")  # asked once: a later word is not a name
 
 
+def test_no_to_the_name_question_keeps_the_booking(text, client):
+    text(AMY, "haircut tomorrow at 3")
+    text(AMY, "yes")
+    assert text(AMY, "no thanks") == "OK. Text us any time."
+    assert [b["state"] for b in api_bookings(client)] == ["confirmed"]
+
+
 def test_a_booking_over_several_texts_and_a_change_of_mind(text, client):
     assert text(BEN, "hi, this is Ben, can I book an appointment?").startswith("Which service would you like?")
     assert text(BEN, "haircut") == "Sure, a Haircut ($35). What day and time would you like?"
