@@ -74,7 +74,7 @@ class ModelEngine:
 
     def understand(self, ask: Ask) -> Understanding:
         owner = ask.person is not None and is_owner(ask.person)
-        prompt = build_prompt(ask.tenant, ask.text, ask.now, ask.recent, ask.person, owner)
+        prompt = build_prompt(ask.tenant, ask.text, ask.now, ask.recent, ask.person, owner, ask.has_media)
         try:
             timeout = self.timeouts["voice" if ask.channel == "voice" else "text"]
             completion = self.model.complete_json(prompt.system, prompt.user, prompt.schema, timeout=timeout)

@@ -59,7 +59,7 @@ def intents_for(person: Person | None, owner: bool) -> tuple[str, ...]:
 
 
 def build_prompt(tenant: Tenant, text: str, now: datetime, recent: tuple[str, ...],
-                 person: Person | None, owner: bool) -> Prompt:
+                 person: Person | None, owner: bool, has_media: bool = False) -> Prompt:
     local = now.astimezone(tenant.zone)
     lines = [
         f"You read one text message sent to {tenant.name} and return what it asks for, as JSON "
@@ -74,6 +74,8 @@ def build_prompt(tenant: Tenant, text: str, now: datetime, recent: tuple[str, ..
         f"Intents: {STAFF_MEANINGS if person else CUSTOMER_MEANINGS}",
         "confidence: how sure you are, 0 to 1.",
     ]
+    if has_media:
+        lines.append("A photo came with the text (proof of work; you don't see it).")
     user = json.dumps({"recent": [mask_phones(t) for t in recent[-RECENT_SENT:]], "text": mask_phones(text)},
                       ensure_ascii=False)
     return Prompt("\n".join(lines), user, schema_for(tenant, person, owner))

@@ -192,6 +192,7 @@ def test_phone_numbers_are_masked_and_photos_never_sent(engine, server, script, 
     assert sent["text"] == "call me at [phone] or [phone] about the 3:30, cash was $1,250.50"
     assert sent["recent"] == ["my cell is [phone]"]
     assert "http" not in body.replace(server.url, "")  # no media URL: only the text goes
+    assert "A photo came with the text" in system_prompt(server.requests[0])
 
 
 def test_recent_turns_go_along_four_at_most(engine, server, script, model_first):
