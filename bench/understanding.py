@@ -16,6 +16,7 @@ judgement. --faults 0.1 breaks one answer in ten (bad JSON, refusal, error, too 
 from __future__ import annotations
 
 import argparse
+import logging
 import statistics
 import sys
 import time
@@ -32,6 +33,7 @@ WARMUP = 20
 
 def main() -> int:
     args = _arguments()
+    logging.getLogger("agents.understanding.engine").setLevel(logging.ERROR)  # counted below instead
     kinds = ("customer", "staff") if args.set == "all" else (args.set,)
     examples = [e for kind in kinds if _exists(kind) for e in load_examples(kind)]
     with _engine(args.engine, examples, args.faults) as understand:
