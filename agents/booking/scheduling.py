@@ -6,6 +6,7 @@ then writes in the same transaction can't be taken by anyone in between.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from agents.booking.lifecycle import service_of
 from agents.booking.slots import Want
 from agents.booking.work import Plan
 from agents.context import ExecutionContext
+from agents.understanding.result import Understanding
 from config.schema import Service, Tenant
 
 NOON = time(12)
@@ -37,6 +39,20 @@ def plan_for_want(ctx: ExecutionContext, session: Session, want: Want) -> Plan:
     if start is None:
         return day_plan(ctx, session, service, want)
     return time_plan(ctx, session, service, start)
+
+
+def merged(want: Want, ctx: ExecutionContext, heard: Understanding | None) -> Want:
+    """What the customer wants, with what this text adds or changes ("make it 4" keeps
+    the day; "Friday morning" drops the time asked before)."""
+    if heard is None:
+        return want
+    given = {"service": heard.service, "day": heard.day, "time": heard.time, "period": heard.period}
+    if heard.at is not None:
+        local = heard.at.astimezone(ctx.tenant.zone)
+        given |= {"day": local.date(), "time": local.time().replace(second=0, microsecond=0)}
+    elif heard.period and heard.time is None:
+        want = replace(want, time=None)
+    return want.updated(**given)
 
 
 def chosen_service(tenant: Tenant, want: Want, moving_service: str | None) -> Service | None:
