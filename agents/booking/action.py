@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from agents.booking.calendar import booking_of
 from agents.booking.customers import remember_name, upsert_customer
 from agents.booking.lifecycle import accept, cancel, drop_hold, move, place_hold, service_of
+from agents.booking.messages import fit
 from agents.booking.notices import tell_operator
 from agents.booking.slots import end_booking_talk
 from agents.booking.work import Plan, Work
@@ -120,7 +121,7 @@ def note_for_team(ctx: ExecutionContext, session: Session, work: Work, plan: Pla
     customer = work.customer
     who = f"{customer.name} ({customer.phone})" if customer and customer.name else ctx.interaction.from_phone
     what = "asks for someone" if plan.kind == "operator" else "asked something I can't answer"
-    told = tell_operator(session, ctx.tenant, f"{who} {what}: \"{ctx.text[:200]}\"", ctx.interaction_id)
+    told = tell_operator(session, ctx.tenant, fit(f"{who} {what}: \"{ctx.text}\""), ctx.interaction_id)
     return "team_told" if told else "no_operator"
 
 

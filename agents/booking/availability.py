@@ -132,7 +132,11 @@ def free_starts(tenant: Tenant, service: Service, day: date, busy: Sequence[Inte
     """The day's free starts in order, within a period of the day when one is given."""
     starts = [s for s in grid_starts(tenant, service, day)
               if is_open_for(tenant, s, now) and in_period(tenant, s, period)]
-    return [s for s in starts if has_chair(tenant, service, s, busy)]
+    if not starts:
+        return []
+    that_day = Interval(starts[0], span(tenant, service, starts[-1]).end)
+    nearby = [b for b in busy if b.start < that_day.end and that_day.start < b.end]
+    return [s for s in starts if has_chair(tenant, service, s, nearby)]
 
 
 def in_period(tenant: Tenant, start: datetime, period: str | None) -> bool:

@@ -95,3 +95,10 @@ def test_a_conversation_left_for_a_day_starts_fresh(text, clock, runtime):
     assert text(AMY, "haircut tomorrow").startswith("What time on Tue Nov 24?")
     clock.advance(days=1, minutes=1)
     assert text(AMY, "3pm").startswith("Which service would you like?")  # yesterday's haircut is forgotten
+
+
+def test_a_long_question_reaches_the_team_cut_to_one_text(text, runtime):
+    question = "do you " + "really " * 80 + "do hot towel shaves?"
+    assert text(AMY, question) == "I'll ask the team and get back to you."
+    [notice] = texts_to(runtime, MARCO, "notice")
+    assert len(notice) <= 320 and notice.endswith("...")
