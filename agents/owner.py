@@ -26,8 +26,8 @@ from recurring.owners import load_overrides, owner_of, set_owner
 from store.models import Finding
 
 OWNER_ROLES = frozenset({"owner", "manager"})
-ACKS = frozenset({"ok", "okay", "k", "kk", "got it", "gotcha", "ack", "acknowledged", "noted", "seen",
-                  "understood", "will do", "on it", "thanks", "thank you", "ok thanks", "ok got it", "👍"})
+# Only words that can't just be politeness ("thanks" after TODAY must not close a finding).
+ACKS = frozenset({"ok", "okay", "got it", "ok got it", "ack", "acknowledged", "noted", "👍"})
 CODED = re.compile(r"^#?(?P<code>\d{1,3})\s*(?:(?P<ack>a|ack|ok|okay|got it)|[or]\b[\s:,.;-]*(?:to\s+)?(?P<name>.*))$")
 GIVE = re.compile(r"^(?:give|assign|move|hand|switch)\s+(?:the\s+)?(?P<task>.+?)\s+to\s+(?P<name>\S+)$")
 

@@ -147,7 +147,7 @@ def test_customers_and_staff_get_no_owner_view(twilio, add_finding):
     ("4r to lena", OwnerAsk("reassign", 4, name="lena")), ("4 o", OwnerAsk("reassign", 4)),
     ("give cooler to sam", OwnerAsk("reassign", task="cooler", name="sam")),
     ("Assign the cash count to Marco", OwnerAsk("reassign", task="cash count", name="marco")),
-    ("4am", None), ("4 oranges", None), ("done", None), ("40 degrees", None), ("give it up", None), ("", None),
+    ("thanks", None), ("on it", None), ("4am", None), ("4 oranges", None), ("done", None), ("40 degrees", None), ("give it up", None), ("", None),
 ])
 def test_what_an_owner_text_asks(text, ask):
     assert parse_owner_text(text) == ask
