@@ -23,8 +23,7 @@ from config.schema import Tenant
 Say = Callable[[ExecutionContext, Session, Work, bool], str]
 TEXTED_CHANNELS = ("sms", "mms")
 NOTICES = {"confirmed": "New booking", "moved": "Moved", "cancelled": "Cancelled"}
-GENERIC_HELP = ('You can book (e.g. "haircut tomorrow at 3pm"), ask our hours or prices, '
-                "or reply X to cancel a booking.")
+
 
 
 class CommunicationAgent:
@@ -52,6 +51,12 @@ def confirm_elsewhere(ctx: ExecutionContext, session: Session, work: Work) -> No
     if ctx.interaction.channel not in TEXTED_CHANNELS and service is not None:
         text = TEXTS[work.result](ctx.tenant, service, booking, False)
         text_customer(session, ctx.tenant, customer.phone, text, "confirmation", ctx.interaction_id)
+
+
+def what_to_text(tenant: Tenant) -> str:
+    example = tenant.services[0].name.lower() if tenant.services else "an appointment"
+    return (f'You can book with {tenant.name} (e.g. "{example} tomorrow at 3pm"), ask our hours or '
+            f"prices, or reply X to cancel a booking.")
 
 
 # -- the replies, one per result -----------------------------------------------------------------
@@ -140,7 +145,7 @@ def visit_confirmed(ctx, session, work: Work, voice: bool) -> str:
 
 
 def nothing_to_confirm(ctx, session, work: Work, voice: bool) -> str:
-    return f"There's nothing waiting for a yes. {GENERIC_HELP}"
+    return f"There's nothing waiting for a yes. {what_to_text(ctx.tenant)}"
 
 
 def choices_again(ctx, session, work: Work, voice: bool) -> str:
@@ -185,7 +190,7 @@ def not_understood(ctx, session, work: Work, voice: bool) -> str:
         return f"Sorry, I didn't get that. {choices_again(ctx, session, work, voice)}"
     if state == "booking":
         return "Sorry, I didn't get that. Which day and time would you like?"
-    return f"Sorry, I didn't get that. {GENERIC_HELP}"
+    return f"Sorry, I didn't get that. {what_to_text(ctx.tenant)}"
 
 
 REPLIES: dict[str, Say] = {
