@@ -1,19 +1,25 @@
-"""Benchmark: the scheduler tick's runs and reminders for many tenants at once.
+"""Benchmark: whole scheduler ticks for many tenants at once.
 
-    .venv/bin/python bench/tick.py [--database-url postgresql+psycopg://...] [--tenants 1000]
+    .venv/bin/python bench/tick.py [--database-url postgresql+psycopg://...] [--redis-url redis://...]
+                                   [--tenants 1000] [--people 1]
 
-Tenants are built in memory (100 tasks each, all at "0 9 * * *" in New York, owned by
-a person without quiet hours), on a fresh SQLite file, or on the given database (its
-runs, messages and scheduler marks are emptied first). For 10,000 and 100,000 tasks
-it times:
+Tenants are built in memory: 100 tasks each, all at "0 9 * * *" in New York, shared
+round-robin by `--people` people per tenant without quiet hours (default 1: all of a
+tenant's reminders go to one person, so the rate limit holds all but the first).
+Runs on a fresh SQLite file or on the given database (its tables are emptied first),
+with the given Redis (its db is emptied) or an embedded one.
 
-    firing   the pass at 09:00 that creates every run and queues every reminder
-    quiet    the pass at 09:01, with all those runs in the table, that creates nothing
-    again    a second pass at 09:00, after the firing one: every insert conflicts
+Each phase is one full pass, recurring.scheduler.tick, as `rq cron` runs it: every
+step, and the outbox handing the new texts to RQ after each commit. At 10,000 and at
+100,000 tasks:
 
-What is timed is recurring.runs.schedule_runs, the part of the tick this benchmark is
-about. Handing the reminders to RQ is not: the outbox enqueues them after commit (or
-its sweeper does, 500 a pass), on Redis's clock, not the database's.
+    (warm-up) 08:59, not timed: the pass before, which also sends the owners' weekly
+              digests (due Monday 08:00) that a fresh database would otherwise leave
+              to the 09:00 pass
+    firing    09:00: creates every run, writes every reminder (held or queued)
+    bundles   09:01: nothing is due; each person's held reminders go out as a bundle
+    quiet     09:01 again: nothing to do
+    again     09:00 again, the mark moved back: every run insert conflicts
 """
 from __future__ import annotations
 
@@ -21,80 +27,129 @@ import argparse
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import func, select, text  # noqa: E402
 
 from config.schema import Person, Task, Tenant  # noqa: E402
-from recurring.runs import schedule_runs  # noqa: E402
+from config.settings import load_settings  # noqa: E402
+from confirmations.outbox import install_outbox  # noqa: E402
+from recurring.scheduler import TickResult, tick  # noqa: E402
 from routing.tenants import TenantDirectory  # noqa: E402
+from runtime import Runtime  # noqa: E402
 from store.db import Database  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
+from store.models import Base, Message  # noqa: E402
 
 TASKS_PER_TENANT = 100
+WARM_UP = datetime.fromisoformat("2026-11-23T08:59:00-05:00")
 FIRE = datetime.fromisoformat("2026-11-23T09:00:00-05:00")
-QUIET = datetime.fromisoformat("2026-11-23T09:01:00-05:00")
+NEXT_MINUTE = datetime.fromisoformat("2026-11-23T09:01:00-05:00")
 
 
-def make_tenants(count: int) -> TenantDirectory:
-    task = Task(id="t0", title="Check the thing", cadence="0 9 * * *", due="30m", owner="p",
+@dataclass(frozen=True)
+class Phase:
+    name: str
+    seconds: float
+    result: TickResult
+    enqueued: int  # send jobs now on the RQ queue
+
+
+def make_tenants(count: int, people: int) -> TenantDirectory:
+    staff = tuple(Person(id=f"p{i}", name=f"P{i}", phone=f"+1617555{i:04d}") for i in range(people))
+    task = Task(id="t0", title="Check the thing", cadence="0 9 * * *", due="30m", owner="p0",
                 steps=("First step", "Second step"), proof="photo")
-    tasks = tuple(task.model_copy(update={"id": f"t{i}", "title": f"Task {i}"})
+    tasks = tuple(task.model_copy(update={"id": f"t{i}", "title": f"Task {i}", "owner": f"p{i % people}"})
                   for i in range(TASKS_PER_TENANT))
     proto = Tenant(tenant="b0", name="Bench", timezone="America/New_York", numbers=("+16175550100",),
-                   api_token="bench-token-0", people=(Person(id="p", name="P", phone="+16175550101"),),
-                   tasks=tasks)
+                   api_token="bench-token-0", people=staff, tasks=tasks)
     return TenantDirectory(tuple(proto.model_copy(update={"tenant": f"b{i}", "api_token": f"bench-token-{i}"})
                                  for i in range(count)))
 
 
-def empty(db: Database) -> None:
-    with db.engine.begin() as connection:
-        for table in ("messages", "proofs", "escalations", "runs", "scheduler_marks"):
-            connection.execute(text(f"DELETE FROM {table}"))
+def make_runtime(url: str, redis_url: str | None, var_dir: str, tenants: TenantDirectory) -> Runtime:
+    settings = load_settings({"DATABASE_URL": url, "REDIS_URL": redis_url or "", "ONWARD_VAR_DIR": var_dir})
+    runtime = install_outbox(Runtime(settings=settings, db=Database(url), tenants=tenants))
+    empty(runtime)
+    return runtime
 
 
-def timed(runtime, now: datetime) -> tuple[float, int]:
+def empty(runtime: Runtime) -> None:
+    with runtime.db.engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+    runtime.redis.flushdb()
+
+
+def timed(name: str, runtime: Runtime, now: datetime) -> Phase:
     started = time.perf_counter()
-    counts = schedule_runs(runtime, now)
-    return time.perf_counter() - started, counts.created
+    result = tick(runtime, now)
+    return Phase(name, time.perf_counter() - started, result, runtime.queue.count)
 
 
-def measure(url: str, tenants: int) -> dict[str, float]:
-    db = Database(url)
-    empty(db)
-    runtime = SimpleNamespace(db=db, tenants=make_tenants(tenants))
-    firing, created = timed(runtime, FIRE)
-    assert created == tenants * TASKS_PER_TENANT, created
-    quiet, none = timed(runtime, QUIET)
-    assert none == 0
-    with db.engine.begin() as connection:  # the mark back to 08:59: 09:00 is in the window again
+def firing(runtime: Runtime) -> Phase:
+    return timed("firing", runtime, FIRE)
+
+
+def bundles(runtime: Runtime) -> Phase:
+    return timed("bundles", runtime, NEXT_MINUTE)
+
+
+def quiet(runtime: Runtime) -> Phase:
+    return timed("quiet", runtime, NEXT_MINUTE)
+
+
+def again(runtime: Runtime) -> Phase:
+    with runtime.db.engine.begin() as connection:  # the mark back: 09:00 is in the window again
         connection.execute(text("DELETE FROM scheduler_marks"))
-    again, none = timed(runtime, FIRE)
-    assert none == 0
-    db.dispose()
-    return {"tasks": tenants * TASKS_PER_TENANT, "firing": firing, "quiet": quiet, "again": again}
+    phase = timed("again", runtime, FIRE)
+    assert phase.result.runs_created == 0, phase.result
+    return phase
+
+
+PHASES = (firing, bundles, quiet, again)
+
+
+def measure(runtime: Runtime) -> list[Phase]:
+    tick(runtime, WARM_UP)
+    phases = [phase(runtime) for phase in PHASES]
+    tasks = sum(len(t.tasks) for t in runtime.tenants)
+    assert phases[0].result.runs_created == tasks, phases[0].result
+    return phases
+
+
+def held_left(runtime: Runtime) -> int:
+    with runtime.db.sessionmaker() as session:
+        return session.scalar(select(func.count()).where(Message.status == "held"))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="PostgreSQL to use (default: a temporary SQLite file)")
+    parser.add_argument("--redis-url", help="Redis to use, its db emptied (default: an embedded one)")
     parser.add_argument("--tenants", type=int, default=1000, help="tenants at the largest size")
+    parser.add_argument("--people", type=int, default=1, help="people sharing each tenant's tasks")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.db"
         upgrade(url)
         backend = url.split(":")[0].split("+")[0]
-        print(f"{'backend':<10} {'tasks':>8} {'firing s':>9} {'quiet s':>8} {'again s':>8} {'runs/s':>9}")
+        print(f"{'backend':<10} {'tasks':>8} {'phase':<8} {'seconds':>8} {'runs':>8} "
+              f"{'reminders':>9} {'held':>7} {'bundles':>7} {'RQ jobs':>8}")
         for tenants in (args.tenants // 10, args.tenants):
-            row = measure(url, tenants)
-            print(f"{backend:<10} {row['tasks']:>8,} {row['firing']:>9.2f} {row['quiet']:>8.3f} "
-                  f"{row['again']:>8.2f} {row['tasks'] / row['firing']:>9,.0f}")
+            runtime = make_runtime(url, args.redis_url, tmp, make_tenants(tenants, args.people))
+            for phase in measure(runtime):
+                r = phase.result
+                print(f"{backend:<10} {tenants * TASKS_PER_TENANT:>8,} {phase.name:<8} {phase.seconds:>8.2f} "
+                      f"{r.runs_created:>8,} {r.reminders_queued:>9,} {r.reminders_held:>7,} "
+                      f"{r.bundles_sent:>7,} {phase.enqueued:>8,}")
+            print(f"{'':<10} {'':>8} held texts still waiting for the next bundles: {held_left(runtime):,}")
+            runtime.db.dispose()
 
 
 if __name__ == "__main__":

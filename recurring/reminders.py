@@ -10,6 +10,7 @@ is texted when their quiet hours end.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from config.schema import Person, ProofRule, Task
@@ -29,6 +30,7 @@ def reminder_text(task: Task, due_at: datetime, slot: datetime, zone: ZoneInfo) 
     return _cut(head, MAX_CHARS - len(tail) - 1) + "." + tail
 
 
+@lru_cache(maxsize=1024)  # a tick asks it for every run of a slot
 def due_phrase(due_at: datetime, slot: datetime, zone: ZoneInfo) -> str:
     """ "9:30 AM", with the weekday when it falls on another local day than the slot."""
     local = due_at.astimezone(zone)

@@ -31,6 +31,8 @@ class MessageStatus(StrEnum):
     FAILED = "failed"
     CONSOLE = "console"
     RECEIVED = "received"
+    HELD = "held"  # an unsolicited text over the rate limit, waiting (confirmations/throttle.py)
+    BUNDLED = "bundled"  # a held text that went out inside a bundle (bundle_id)
 
 
 class Interaction(Base):
@@ -58,7 +60,14 @@ class Message(Base):
 
     __tablename__ = "messages"
     __table_args__ = (Index("ix_messages_tenant_created", "tenant", "created_at"),
-                      Index("ix_messages_outbox", "status", "provider_sid"))
+                      Index("ix_messages_outbox", "status", "provider_sid"),
+                      Index("ix_messages_released", "tenant", "released_at",
+                            postgresql_where=text("released_at IS NOT NULL"),
+                            sqlite_where=text("released_at IS NOT NULL")),
+                      # status leads so that SQLite, unanalyzed, prefers it to ix_messages_outbox
+                      Index("ix_messages_held", "status", "tenant", "to_phone",
+                            postgresql_where=text("status = 'held'"),
+                            sqlite_where=text("status = 'held'")))
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant: Mapped[str] = mapped_column(Tenant)
     direction: Mapped[str] = mapped_column(String(3))
@@ -76,6 +85,11 @@ class Message(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     enqueued_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Unsolicited texts only (confirmations/throttle.py): when the rate limit let it out,
+    # on the clock of the caller (the tick's); NULL while held. A held text, once sent
+    # inside a bundle, points at the bundle's row.
+    released_at: Mapped[datetime | None]
+    bundle_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", name="fk_messages_bundle_id"))
 
 
 class OptOut(Base):
