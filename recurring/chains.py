@@ -90,7 +90,7 @@ def quiet_end(people: tuple[Person, ...], now: datetime, tenant: Tenant) -> date
 def recipients(tenant: Tenant, notify: str, assignee: str, task: Task | None) -> tuple[Person, ...]:
     kind, _, value = notify.partition(":")
     found = STEP_TARGETS[kind](tenant, value, assignee, task)
-    return tuple(dict.fromkeys(p for p in found if p is not None))
+    return tuple({p.id: p for p in found if p is not None}.values())
 
 
 def _assignee(tenant: Tenant, _: str, assignee: str, task: Task | None) -> list[Person | None]:

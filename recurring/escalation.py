@@ -36,7 +36,7 @@ from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.orm import Session
 
 from config.schema import Person, Tenant
-from confirmations.outbox import queue_message
+from confirmations.outbox import Text, queue_messages
 from recurring.chains import Move, chain_for, chain_json, chain_of, next_move
 from recurring.codes import CodeKey, assign_code, assign_codes, lock_codes, release_codes, release_items
 from recurring.escalation_texts import ending_text, given_text, name_of, step_text
@@ -98,8 +98,9 @@ def advance_batch(session: Session, tenants: TenantDirectory, ids: list[int],
     missed = [(run, tenant) for run, tenant, move in moves if move.kind == "miss"]
     for run, _, move in moves:
         apply_move(run, move)
-    miss_runs(session, missed, now)  # first: their codes are free again for this batch's texts
-    text_steps(session, texted, now)
+    outgoing = miss_runs(session, missed, now)  # first: their codes are free again for the steps
+    outgoing += text_steps(session, texted, now)
+    queue_messages(session, outgoing, now)
     return EscalationCounts(texted=len(texted), deferred=len(deferred), missed=len(missed))
 
 
@@ -119,14 +120,14 @@ def apply_move(run: Run, move: Move) -> None:
         run.state, run.escalate_at = "missed", None
 
 
-def text_steps(session: Session, texted: list[tuple[Run, Tenant, Move]], now: datetime) -> None:
-    """Codes, Escalation rows and texts for every run that moved a step, in bulk."""
+def text_steps(session: Session, texted: list[tuple[Run, Tenant, Move]], now: datetime) -> list[Text]:
+    """Codes and Escalation rows for every run that moved a step, in bulk; their texts."""
     if not texted:
-        return
+        return []
     keys = [CodeKey(run.tenant, person.id, "run", run.id) for run, _, move in texted for person in move.people]
     codes = assign_codes(session, keys, now)
     earlier = notified_before(session, [run.id for run, _, _ in texted])
-    rows = []
+    rows, outgoing = [], []
     for run, tenant, move in texted:
         mine = {person.id: codes[CodeKey(run.tenant, person.id, "run", run.id)] for person in move.people}
         rows.append({"tenant": run.tenant, "run_id": run.id, "level": run.escalation_level,
@@ -137,8 +138,9 @@ def text_steps(session: Session, texted: list[tuple[Run, Tenant, Move]], now: da
             body = step_text(tenant, person, title=run.title, assignee=run.assignee,
                              task=tenant.task(run.task), due_at=run.due_at, now=now,
                              code=mine[person.id], urgent=move.step.urgent, unanswered=unanswered)
-            _send(session, tenant, person, body, "escalation")
+            outgoing.append(text_to(tenant, person, body, "escalation"))
     session.execute(insert(Escalation), rows)
+    return outgoing
 
 
 def notified_before(session: Session, run_ids: list[int]) -> dict[int, list[str]]:
@@ -151,17 +153,20 @@ def notified_before(session: Session, run_ids: list[int]) -> dict[int, list[str]
     return {run_id: list(ids) for run_id, ids in people.items()}
 
 
-def miss_runs(session: Session, missed: list[tuple[Run, Tenant]], now: datetime) -> None:
-    """The last step's wait ended with no answer: the runs are missed, and those texted hear it."""
+def miss_runs(session: Session, missed: list[tuple[Run, Tenant]], now: datetime) -> list[Text]:
+    """The last step's wait ended with no answer: the runs are missed; the texts telling
+    everyone texted about them."""
     by_tenant: dict[str, list[int]] = defaultdict(list)
     for run, _ in missed:
         by_tenant[run.tenant].append(run.id)
-    texted = texted_codes(session, [run.id for run, _ in missed])
+    texted = texted_codes(session, [run.id for run, _ in missed]) if missed else {}
+    outgoing = []
     for run, tenant in missed:
-        tell_ending(session, tenant, run, texted.get(run.id, {}), "missed", now)
+        outgoing += ending_texts(tenant, run, texted.get(run.id, {}), "missed", now)
         review_closed_run(session, tenant, run, now)  # a pattern of misses: one finding
     for tenant_id, run_ids in by_tenant.items():
         release_items(session, tenant_id, "run", run_ids, outcome="missed", now=now)
+    return outgoing
 
 
 # -- answers ----------------------------------------------------------------------------------
@@ -186,7 +191,7 @@ def reassign_run(session: Session, tenant: Tenant, run: Run, by: Person, to: Per
         latest.codes = {**latest.codes, to.id: code}
     body = given_text(tenant, title=run.title, by=by.id, task=tenant.task(run.task), due_at=run.due_at,
                       now=now, code=code)
-    _send(session, tenant, to, body, "escalation", interaction_id)
+    queue_messages(session, [text_to(tenant, to, body, "escalation", interaction_id)], now)
     _answer(session, tenant, run, "reassigned", by.id, now, to.id, interaction_id, skip=(by.id, to.id))
     return code
 
@@ -223,20 +228,19 @@ def _answer(session: Session, tenant: Tenant, run: Run, answer: str, by: str | N
         latest.answer, latest.answered_by, latest.answered_at, latest.note = answer, by, now, note
     skipped = {by, *skip}
     texted = {p: c for p, c in texted_codes(session, [run.id]).get(run.id, {}).items() if p not in skipped}
-    tell_ending(session, tenant, run, texted, answer, now, by=by, note=note, interaction_id=interaction_id)
+    queue_messages(session, ending_texts(tenant, run, texted, answer, now, by, note, interaction_id), now)
 
 
-def tell_ending(session: Session, tenant: Tenant, run: Run, texted: dict[str, int], ending: str,
-                now: datetime, by: str | None = None, note: str | None = None,
-                interaction_id: int | None = None) -> None:
+def ending_texts(tenant: Tenant, run: Run, texted: dict[str, int], ending: str, now: datetime,
+                 by: str | None = None, note: str | None = None,
+                 interaction_id: int | None = None) -> list[Text]:
+    """How the run ended, for each person texted about it (with the code they had)."""
     actor = run.assignee if ending in ("taken", "reassigned") else run.completed_by or by
-    for person_id, code in texted.items():
-        person = tenant.person(person_id)
-        if person is None:
-            continue
-        body = ending_text(tenant, code=code, title=run.title, slot=run.slot, now=now, ending=ending,
-                           actor=actor, by=by, note=note)
-        _send(session, tenant, person, body, "notice", interaction_id)
+    people = [tenant.person(person_id) for person_id in texted]
+    return [text_to(tenant, person, ending_text(tenant, code=texted[person.id], title=run.title,
+                                                slot=run.slot, now=now, ending=ending, actor=actor, by=by,
+                                                note=note), "notice", interaction_id)
+            for person in people if person is not None]
 
 
 def texted_codes(session: Session, run_ids: list[int]) -> dict[int, dict[str, int]]:
@@ -254,10 +258,8 @@ def latest_escalation(session: Session, run_id: int) -> Escalation | None:
     return session.scalar(query)
 
 
-def _send(session: Session, tenant: Tenant, person: Person, body: str, purpose: str,
-          interaction_id: int | None = None) -> None:
-    queue_message(session, tenant=tenant.tenant, to=person.phone, from_=tenant.numbers[0], body=body,
-                  purpose=purpose, interaction_id=interaction_id)
+def text_to(tenant: Tenant, person: Person, body: str, purpose: str, interaction_id: int | None = None) -> Text:
+    return Text(tenant.tenant, person.phone, tenant.numbers[0], body, purpose, interaction_id=interaction_id)
 
 
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
