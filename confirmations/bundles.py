@@ -8,16 +8,18 @@
         opted out since        the held rows are marked failed, as the outbox would
 
     3 updates:
-    1) Opening checklist, due by 9:30 AM: Lights and music on… Reply DONE with a photo.
-    2) Lena missed Cooler check (due 1 PM). Reply 3T to take it.
-    3) Product cooler temperature, due by 1:00 PM. Reply DONE and the reading in F (33-41).
+    1) Opening checklist, due by 9:30 AM
+    2) Product cooler temperature, due by 1:00 PM
+    3) Lena hasn't done Opening checklist, due at 9:30 AM (30m ago); reply 1t
 
-A bundle holds what fits in BUNDLE_CHARS; the rest stay held for the next one
-("+4 more to follow"), so even a long backlog goes out at the tiers' pace. After
-downtime the first tick finds everything held and sends one bundle, never a burst.
+Each item is its text's first part and the reply codes it carries (brief). A bundle
+holds what fits in BUNDLE_CHARS, the limit of every text; the rest stay held for the
+next one ("+4 more to follow"), so even a long backlog goes out at the tiers' pace.
+After downtime the first tick finds everything held and sends one bundle, never a burst.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -31,8 +33,10 @@ from runtime import Runtime
 from store.db import utcnow
 from store.models import Message, MessageStatus
 
-BUNDLE_CHARS = 640  # four SMS segments; Twilio's limit is 1,600
-ITEM_CHARS = 100
+BUNDLE_CHARS = 320  # two SMS segments, as every text Onward sends
+ITEM_CHARS = 72
+CODE = re.compile(r"#\d{1,3}[a-zA-Z]?\b|\b\d{1,3}[a-zA-Z]\b")  # 3t, 3A, #3: what an item is answered by
+FIRST_PART = re.compile(r"[.:;](?:\s|$)")  # the lead ends at its first full stop, colon or semicolon
 _ELLIPSIS = "…"
 
 
@@ -127,16 +131,25 @@ def item_line(number: int, body: str) -> str:
 
 
 def brief(body: str, room: int = ITEM_CHARS) -> str:
-    """The body in `room` characters: its start, cut at a word, and its closing "Reply ..."
-    kept whole, since that carries the item's reply code."""
-    body = " ".join(body.split())
-    if len(body) <= room:
-        return body
-    at = body.rfind(" Reply ")
-    head, tail = (body[:at], body[at:]) if at > 0 else (body, "")
-    head_room = max(room - len(tail), 24)
-    cut = head[:head_room - len(_ELLIPSIS)]
+    """The body in `room` characters: its first part, and the reply codes of its closing
+    "Reply ..." (Onward's texts end with what to answer), which the bundle must keep.
+
+        "Lena hasn't done Opening checklist, due at 9:30 AM; no answer from Lena. Can you do
+         it? Reply 3t to take it."  ->  "Lena hasn't done Opening checklist, due at 9:30 AM; reply 3t"
+    """
+    lead, _, ask = " ".join(body.split()).partition(" Reply ")
+    codes = list(dict.fromkeys(CODE.findall(ask)))
+    answer = f"; reply {'/'.join(codes)}" if codes else ""
+    room -= len(answer)
+    if len(lead) > room:
+        lead = FIRST_PART.split(lead, 1)[0]
+    return _cut(lead.rstrip(" ."), room) + answer
+
+
+def _cut(text: str, room: int) -> str:
+    if len(text) <= room:
+        return text
+    cut = text[:room - len(_ELLIPSIS)]
     if " " in cut:
         cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ;,.:") + _ELLIPSIS + tail
-
+    return cut.rstrip(" ;,.:") + _ELLIPSIS

@@ -76,8 +76,7 @@ def test_a_reminder_storm_is_one_text_then_one_bundle(runtime):
     first, *held, bundle = rows(runtime)
     assert first.body == "Task 0, due by 9:30 AM. Reply DONE." and first.status == "queued"
     assert bundle.status == "queued" and bundle.purpose == "reminder"
-    assert bundle.body.splitlines() == ["9 updates:"] + [f"{i}) Task {i}, due by 9:30 AM. Reply DONE."
-                                                         for i in range(1, 10)]
+    assert bundle.body.splitlines() == ["9 updates:"] + [f"{i}) Task {i}, due by 9:30 AM" for i in range(1, 10)]
     assert all(m.status == "bundled" and m.bundle_id == bundle.id for m in held)
     assert bundle.released_at == minutes(1)
     assert runtime.queue.job_ids == [send_job_id(first.id), send_job_id(bundle.id)]
@@ -120,7 +119,7 @@ def test_downtime_never_releases_a_burst(runtime):
     assert release_held(runtime, minutes(180)) == 1
     texts = sent(runtime)
     assert len(texts) == 2 and texts[1].purpose == "escalation"
-    assert texts[1].body.splitlines()[0] == "5 updates:" and "5) Item 5. Reply 5T to take it." in texts[1].body
+    assert texts[1].body.splitlines() == ["5 updates:"] + [f"{i}) Item {i}; reply {i}T" for i in range(1, 6)]
     assert release_held(runtime, minutes(181)) == 0
 
 
@@ -195,16 +194,22 @@ def test_a_bundle_is_sent_like_any_text(runtime, app):
 
 
 @pytest.mark.parametrize("body, short", [
-    ("Short one. Reply DONE.", "Short one. Reply DONE."),
-    ("Lena missed Opening checklist, due 9:30 AM, steps: lights, stations, towels and more. "
-     "Reply 3T to take it or 3X and a reason to excuse it.",
-     "Lena missed Opening checklist, due 9:30 AM… Reply 3T to take it or 3X and a reason to excuse it."),
+    ("Restock shelf 2, due by 3:00 PM. Reply DONE.", "Restock shelf 2, due by 3:00 PM"),
+    ("Opening checklist, due by 9:30 AM: Lights and music on; Stations wiped down; Fresh towels "
+     "stocked. Reply DONE with a photo.", "Opening checklist, due by 9:30 AM"),
+    ("Product cooler temperature, due by 1:00 PM. Reply DONE and the reading in F (33-41).",
+     "Product cooler temperature, due by 1:00 PM"),  # a range is no reply code
+    ("Lena hasn't done Opening checklist, due at 9:30 AM (30m ago); no answer from Lena. Can you do "
+     "it? Reply 1t to take it.", "Lena hasn't done Opening checklist, due at 9:30 AM (30m ago); reply 1t"),
+    ("Lena missed Opening checklist (due 9:30 AM). Nobody took it: Lena, Sam. Reply 3t to take it, "
+     "3x and a reason to excuse it, 3r and a name to reassign it.",
+     "Lena missed Opening checklist (due 9:30 AM); reply 3t/3x/3r"),
+    ("Booked #12: haircut Tue 3pm", "Booked #12: haircut Tue 3pm"),
     ("A very long notice without any instruction at the end, going on and on and on about things "
-     "nobody needs in a bundle", "A very long notice without any instruction at the end, going on and on "
-                                 "and on about things nobody…"),
+     "nobody needs in a bundle", "A very long notice without any instruction at the end, going on and on…"),
 ])
-def test_a_brief_keeps_the_reply_code(body, short):
-    assert brief(body) == short and len(brief(body)) <= 100
+def test_a_brief_is_the_first_part_and_the_reply_codes(body, short):
+    assert brief(body) == short and len(short) <= 72
 
 
 def test_two_ticks_at_once_send_one_bundle(env, runtime):

@@ -82,6 +82,17 @@ def test_quiet_hours_hold_the_reminder_until_they_end(runtime, harbor_with):
     assert runs(runtime, task="prep")[0].reminded_at == at("2026-11-23T07:00:00-05:00")
 
 
+def test_a_reminder_deferred_past_its_due_time_is_not_sent(runtime, harbor_with):
+    """Quiet hours until 07:00, due at 06:30: by the time Lena may be texted the run is
+    overdue, and escalation has it; a reminder then would only be noise."""
+    runtime.tenants = harbor_with(id="prep", title="Prep the back room", cadence="0 6 * * *",
+                                  due="30m", owner="lena", proof="none")
+    tick(runtime, at("2026-11-23T06:00:00-05:00"))
+    result = tick(runtime, at("2026-11-23T07:00:00-05:00"))
+    assert result.reminders_queued == 0 and reminders(runtime) == []
+    assert runs(runtime, task="prep")[0].reminded_at is None
+
+
 def test_after_days_of_downtime_missed_slots_are_created_once_and_only_the_current_is_texted(runtime):
     tick(runtime, at("2026-11-23T09:00:00-05:00"))  # Monday
     result = tick(runtime, at("2026-11-26T09:10:00-05:00"))  # Thursday, three days later
@@ -144,7 +155,7 @@ def test_two_processes_ticking_at_once_create_one_run_and_one_reminder(env):
 def test_the_tick_command_prints_counts(runner):
     result = runner.invoke(args=["tick", "--now", "2026-11-23T09:00:00-05:00"])
     assert result.exit_code == 0, result.output
-    assert "1 runs created (0 stale, not texted), 1 reminders queued" in result.output
+    assert "1 runs created (0 stale, not texted), 1 reminders queued (0 held back)" in result.output
 
 
 @pytest.mark.parametrize("clock, quiet", [
