@@ -133,6 +133,7 @@ def message_json(message: Message) -> dict:
         "from": message.from_phone, "body": message.body, "media": message.media,
         "purpose": message.purpose, "status": message.status,
         "error_code": message.error_code, "created_at": message.created_at.isoformat(),
+        "bundle": message.bundle_id,  # a held text that went out inside a bundle: the bundle's id
     }
 
 

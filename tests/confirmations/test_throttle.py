@@ -15,7 +15,7 @@ from confirmations.bundles import BUNDLE_CHARS, brief, release_held
 from confirmations.outbox import Text, queue_message, queue_messages, send_job_id
 from confirmations.throttle import TIERS, allows, pass_clock
 from store.models import Message, OptOut
-from tests.conftest import HARBOR_NUMBER
+from tests.conftest import HARBOR_NUMBER, HARBOR_TOKEN
 from tests.confirmations.conftest import TENANT, run_worker
 
 LENA = "+16175550103"
@@ -183,6 +183,18 @@ def test_a_scheduler_pass_lends_its_clock_to_every_text(runtime):
     with pass_clock(minutes(30)), runtime.db.session() as session:
         queue_message(session, tenant=TENANT, to=LENA, from_=HARBOR_NUMBER, body="x", purpose="finding")
     assert rows(runtime)[0].released_at == minutes(30)
+
+
+def test_held_and_bundled_texts_are_visible_in_the_api(runtime, client):
+    queue(runtime, text("one"), text("two"), text("three"), now=T0)
+    auth = {"Authorization": f"Bearer {HARBOR_TOKEN}"}
+    held = client.get("/api/v1/messages?status=held", headers=auth).get_json()["items"]
+    assert sorted(m["body"] for m in held) == ["three", "two"] and {m["bundle"] for m in held} == {None}
+    release_held(runtime, minutes(1))
+    items = client.get("/api/v1/messages?direction=out", headers=auth).get_json()["items"]
+    bundle = next(m for m in items if m["body"].startswith("2 updates:"))
+    assert sorted((m["body"], m["status"]) for m in items if m["bundle"] == bundle["id"]) == [
+        ("three", "bundled"), ("two", "bundled")]
 
 
 def test_a_bundle_is_sent_like_any_text(runtime, app):
