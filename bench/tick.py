@@ -20,6 +20,14 @@ step, and the outbox handing the new texts to RQ after each commit. At 10,000 an
     bundles   09:01: nothing is due; each person's held reminders go out as a bundle
     quiet     09:01 again: nothing to do
     again     09:00 again, the mark moved back: every run insert conflicts
+
+Then escalation (recurring/escalation.py), on 100,000 tasks each with one open run, of
+which 2%, 5% and 10% are overdue (growth with the overdue count; --escalation-only
+runs just this part):
+
+    escalate  10:00: every overdue run's first step texts its assignee (with a reply code)
+    again     10:00 again: nothing is due, nothing is sent
+    next      10:30: every overdue run's second step texts its backup
 """
 from __future__ import annotations
 
@@ -28,7 +36,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +52,7 @@ from routing.tenants import TenantDirectory  # noqa: E402
 from runtime import Runtime  # noqa: E402
 from store.db import Database  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
-from store.models import Base, Message  # noqa: E402
+from store.models import Base, Message, Run  # noqa: E402
 
 TASKS_PER_TENANT = 100
 WARM_UP = datetime.fromisoformat("2026-11-23T08:59:00-05:00")
@@ -128,12 +136,62 @@ def held_left(runtime: Runtime) -> int:
         return session.scalar(select(func.count()).where(Message.status == "held"))
 
 
+ESCALATE = datetime.fromisoformat("2026-11-23T10:00:00-05:00")
+OVERDUE_SHARES = (0.02, 0.05, 0.1)
+
+
+def make_escalating_tenants(count: int) -> TenantDirectory:
+    """The bench tenants with a backup on every task and an owner: the built-in chain."""
+    extra = (Person(id="b", name="B", phone="+16175559998"),
+             Person(id="o", name="O", phone="+16175559999", role="owner"))
+    return TenantDirectory(tuple(
+        t.model_copy(update={"people": t.people + extra,
+                             "tasks": tuple(task.model_copy(update={"backup": "b"}) for task in t.tasks)})
+        for t in make_tenants(count, 1)))
+
+
+def open_runs(runtime: Runtime, share: float) -> int:
+    """One open run per task, reminded at 09:00; the first `share` of each tenant's due at 09:30."""
+    overdue = round(TASKS_PER_TENANT * share)
+    rows = [{"tenant": t.tenant, "task": task.id, "title": task.title, "slot": FIRE, "assignee": task.owner,
+             "due_at": FIRE + timedelta(minutes=30 if i < overdue else 180), "state": "open",
+             "escalation_level": 0, "flags": [], "reminded_at": FIRE}
+            for t in runtime.tenants for i, task in enumerate(t.tasks)]
+    with runtime.db.engine.begin() as connection:
+        connection.execute(Run.__table__.insert(), rows)
+    return overdue * len(runtime.tenants.tenants)
+
+
+def escalation_phases(runtime: Runtime, overdue: int) -> list[Phase]:
+    phases = [timed("escalate", runtime, ESCALATE), timed("again", runtime, ESCALATE),
+              timed("next", runtime, ESCALATE + timedelta(minutes=30))]
+    assert [p.result.escalated for p in phases] == [overdue, 0, overdue], [p.result for p in phases]
+    return phases
+
+
+def print_escalations(url: str, redis_url: str | None, tmp: str, tenants: int) -> None:
+    backend = url.split(":")[0].split("+")[0]
+    print(f"\n{'backend':<10} {'tasks':>8} {'overdue':>8} {'phase':<8} {'seconds':>8} {'escalated':>9} "
+          f"{'runs/s':>8} {'bundles':>7} {'RQ jobs':>8}")
+    for share in OVERDUE_SHARES:
+        runtime = make_runtime(url, redis_url, tmp, make_escalating_tenants(tenants))
+        tick(runtime, ESCALATE - timedelta(minutes=1))  # not timed: the owners' digests, the mark
+        overdue = open_runs(runtime, share)
+        for phase in escalation_phases(runtime, overdue):
+            r = phase.result
+            print(f"{backend:<10} {tenants * TASKS_PER_TENANT:>8,} {overdue:>8,} {phase.name:<8} "
+                  f"{phase.seconds:>8.2f} {r.escalated:>9,} {r.escalated / phase.seconds:>8,.0f} "
+                  f"{r.bundles_sent:>7,} {phase.enqueued:>8,}")
+        runtime.db.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="PostgreSQL to use (default: a temporary SQLite file)")
     parser.add_argument("--redis-url", help="Redis to use, its db emptied (default: an embedded one)")
     parser.add_argument("--tenants", type=int, default=1000, help="tenants at the largest size")
     parser.add_argument("--people", type=int, default=1, help="people sharing each tenant's tasks")
+    parser.add_argument("--escalation-only", action="store_true", help="time only the escalation ticks")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.db"
@@ -141,7 +199,7 @@ def main() -> None:
         backend = url.split(":")[0].split("+")[0]
         print(f"{'backend':<10} {'tasks':>8} {'phase':<8} {'seconds':>8} {'runs':>8} "
               f"{'reminders':>9} {'held':>7} {'bundles':>7} {'RQ jobs':>8}")
-        for tenants in (args.tenants // 10, args.tenants):
+        for tenants in () if args.escalation_only else (args.tenants // 10, args.tenants):
             runtime = make_runtime(url, args.redis_url, tmp, make_tenants(tenants, args.people))
             for phase in measure(runtime):
                 r = phase.result
@@ -150,6 +208,7 @@ def main() -> None:
                       f"{r.bundles_sent:>7,} {phase.enqueued:>8,}")
             print(f"{'':<10} {'':>8} held texts still waiting for the next bundles: {held_left(runtime):,}")
             runtime.db.dispose()
+        print_escalations(url, args.redis_url, tmp, args.tenants)
 
 
 if __name__ == "__main__":
