@@ -21,9 +21,10 @@ One pass, `advance_escalations(runtime, now)`, part of every scheduler tick:
    for their quiet hours to end (unless urgent), or, after the last step's wait, the run
    is missed. Codes, rows and updates are written in bulk per batch.
 
-Answers (agents/answers.py) change the run through take_run, reassign_run, excuse_run;
-`end_escalation` is the one place a run that escalated is closed: the answer recorded,
-its codes freed, and everyone texted about it told how it ended.
+Answers (agents/answers.py) change the run through take_run, reassign_run, excuse_run.
+A run leaves escalation in two places: `end_escalation` when it is done, late or excused
+(complete_run calls it), and `miss_runs` when its chain ran out. Either way its codes
+are freed, everyone texted about it is told how it ended, and findings look at it.
 """
 from __future__ import annotations
 
@@ -210,9 +211,8 @@ def pause(run: Run, now: datetime) -> None:
 
 def end_escalation(session: Session, tenant: Tenant, run: Run, by: str | None, now: datetime,
                    note: str | None = None, interaction_id: int | None = None) -> None:
-    """A run that escalated closed (run.state says how): record it, free its codes, tell those texted.
-
-    The one place a run leaves escalation; done and late come through complete_run."""
+    """A run closed by an answer or DONE (run.state says how): if it had escalated, record
+    the answer, free its codes and tell those texted. Done and late come through complete_run."""
     run.escalate_at = None
     if run.escalation_level == 0:
         return
@@ -223,6 +223,9 @@ def end_escalation(session: Session, tenant: Tenant, run: Run, by: str | None, n
 def _answer(session: Session, tenant: Tenant, run: Run, answer: str, by: str | None, now: datetime,
             note: str | None, interaction_id: int | None, skip: Iterable[str] = ()) -> None:
     """Record the answer on the run's current step and tell everyone texted about it."""
+    # The tenant's code lock before any text's rate-limit lock, in the order the tick takes
+    # them (PostgreSQL): a finding raised after this (review_closed_run) can't deadlock a tick.
+    lock_codes(session, [tenant.tenant])
     latest = latest_escalation(session, run.id)
     if latest is not None:
         latest.answer, latest.answered_by, latest.answered_at, latest.note = answer, by, now, note
