@@ -5,6 +5,8 @@
     "3r sam", "give 3 to sam"                an owner or manager gives it to someone else
     "3d" with the proof                      an owner, a manager or whoever has it: done
 
+The text was read once by the chain's intent agent (agents/person_intent.py): an answer is
+a take, excuse, reassign or done with a code (not a finding's "4o"), or a bare take.
 A bare answer ("on it") acts on the sender's one open item; with several, it asks which.
 An unknown or stale code gets a clear reply and changes nothing. A text that is no answer,
 or answers a finding, passes on with ctx.outcome left "pending" (the owner and staff agents
@@ -16,17 +18,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from agents.context import ExecutionContext
+from agents.person_intent import heard_in
 from agents.staff import StaffAgent
-from agents.staff_intent import Command
-from config.schema import Person, Tenant
-from recurring.codes import Answer, CodeRow, closed_text, item_for_code, open_codes, parse_answer
+from agents.understanding import Understanding
+from config.schema import Person
+from recurring.codes import CodeRow, closed_text, item_for_code, open_codes
 from recurring.completion import open_run
 from recurring.escalation import excuse_run, reassign_run, take_run
 from recurring.escalation_texts import DECIDERS, clock, fit, shorten
-from recurring.proof import parse_reading, proof_kind, what_to_send
+from recurring.proof import proof_kind, what_to_send
 from store.models import Finding, Run
 
 LISTED = 4
+ACTIONS = frozenset({"take", "excuse", "reassign", "done"})
 NEEDS_PROOF = {"photo": "{n}d with the photo", "number": "{n}d and the reading, e.g. {n}d 38",
                "text": "{n}d and a short note"}
 
@@ -38,8 +42,8 @@ class AnswersAgent:
         self.staff = staff or StaffAgent()  # completes a run with its proof, as for DONE
 
     def run(self, ctx: ExecutionContext, session: Session) -> ExecutionContext:
-        answer = parse_answer(ctx.text) if ctx.actor.person is not None else None
-        if answer is None:
+        answer = heard_in(ctx, session) if ctx.actor.person is not None else None
+        if answer is None or not is_answer(answer):
             return ctx
         code = self._which(ctx, session, answer)
         if code is None or code.kind != "run":
@@ -49,19 +53,19 @@ class AnswersAgent:
             ctx.reply(f"#{code.number} is already closed. Nothing changed.")
             ctx.outcome = "answer_stale"
             return ctx
-        getattr(self, f"_{answer.action}")(ctx, session, run, code.number, answer)
+        getattr(self, f"_{answer.intent}")(ctx, session, run, code.number, answer)
         return ctx
 
     # -- which item -------------------------------------------------------------------------
 
-    def _which(self, ctx: ExecutionContext, session: Session, answer: Answer) -> CodeRow | None:
+    def _which(self, ctx: ExecutionContext, session: Session, answer: Understanding) -> CodeRow | None:
         """The item answered: by its code, or the sender's only open one. A finding's is passed on."""
         person = ctx.actor.person
-        if answer.number is None:
+        if answer.code is None:
             return self._bare(ctx, session, open_codes(session, ctx.tenant.tenant, person.id))
-        code = item_for_code(session, ctx.tenant.tenant, person.id, answer.number)
+        code = item_for_code(session, ctx.tenant.tenant, person.id, answer.code)
         if code is None:
-            self._unknown(ctx, session, answer.number)
+            self._unknown(ctx, session, answer.code)
         elif code.kind == "run" and not code.open:
             by = ctx.tenant.person(code.closed_by) if code.closed_by else None
             ctx.reply(f"{closed_text(code, first_name(by) if by else None)} Nothing changed.")
@@ -87,7 +91,7 @@ class AnswersAgent:
 
     # -- the actions, one method each ---------------------------------------------------------
 
-    def _take(self, ctx: ExecutionContext, session: Session, run: Run, n: int, answer: Answer) -> None:
+    def _take(self, ctx: ExecutionContext, session: Session, run: Run, n: int, answer: Understanding) -> None:
         take_run(session, ctx.tenant, run, ctx.actor.person, ctx.now, ctx.interaction_id)
         task = ctx.tenant.task(run.task)
         proof = f" with {what_to_send(task)}" if task and proof_kind(task) != "none" else ""
@@ -96,22 +100,23 @@ class AnswersAgent:
                   f"{clock(run.escalate_at, ctx.now, ctx.tenant)}.")
         ctx.outcome = "run_taken"
 
-    def _excuse(self, ctx: ExecutionContext, session: Session, run: Run, n: int, answer: Answer) -> None:
+    def _excuse(self, ctx: ExecutionContext, session: Session, run: Run, n: int, answer: Understanding) -> None:
         if not self._decides(ctx, n, "excuse it"):
             return
-        if not answer.rest:
+        if not answer.note:
             ctx.reply(f"Say why, e.g. {n}x supplier didn't come. #{n} stays open.")
             ctx.outcome = "excuse_needs_reason"
             return
-        excuse_run(session, ctx.tenant, run, ctx.actor.person, answer.rest, ctx.now, ctx.interaction_id)
-        ctx.reply(fit(f"OK, #{n} {shorten(run.title, 80)} is excused: {answer.rest}. "
+        excuse_run(session, ctx.tenant, run, ctx.actor.person, answer.note, ctx.now, ctx.interaction_id)
+        ctx.reply(fit(f"OK, #{n} {shorten(run.title, 80)} is excused: {answer.note}. "
                       "Everyone texted about it has been told."))
         ctx.outcome = "run_excused"
 
-    def _reassign(self, ctx: ExecutionContext, session: Session, run: Run, n: int, answer: Answer) -> None:
+    def _reassign(self, ctx: ExecutionContext, session: Session, run: Run, n: int,
+                  answer: Understanding) -> None:
         if not self._decides(ctx, n, "reassign it"):
             return
-        person = named_person(ctx.tenant, answer.rest)
+        person = ctx.tenant.person(answer.person) if answer.person else None
         if person is None:
             names = ", ".join(p.id for p in ctx.tenant.people)
             ctx.reply(fit(f"Who should have #{n}? Reply {n}r and one of: {names}. Nothing changed."))
@@ -121,21 +126,19 @@ class AnswersAgent:
         ctx.reply(fit(f"OK, #{n} {shorten(run.title, 80)} is with {person.name} now; I've texted them."))
         ctx.outcome = "run_reassigned"
 
-    def _done(self, ctx: ExecutionContext, session: Session, run: Run, n: int, answer: Answer) -> None:
+    def _done(self, ctx: ExecutionContext, session: Session, run: Run, n: int, answer: Understanding) -> None:
         person = ctx.actor.person
         if person.id != run.assignee and not self._decides(ctx, n, "mark it done"):
             return
         task = ctx.tenant.task(run.task)
         kind = proof_kind(task) if task else "none"
-        reading = parse_reading(answer.rest) if kind == "number" else None
-        missing = {"photo": not ctx.interaction.media, "number": reading is None, "text": not answer.rest}
+        missing = {"photo": not ctx.interaction.media, "number": answer.number is None, "text": not answer.note}
         if missing.get(kind):
             ctx.reply(f"#{n} {shorten(run.title, 80)} needs {what_to_send(task)} to count as done: "
                       f"send {NEEDS_PROOF[kind].format(n=n)}. It stays open.")
             ctx.outcome = "proof_missing"
             return
-        command = Command("done", reading=reading, note=answer.rest if kind == "text" else "")
-        self.staff.prove(ctx, session, run, command, ctx.interaction.media)
+        self.staff.prove(ctx, session, run, answer, ctx.interaction.media)
 
     def _decides(self, ctx: ExecutionContext, n: int, what: str) -> bool:
         if ctx.actor.person.role in DECIDERS:
@@ -161,12 +164,11 @@ def listing(session: Session, ctx: ExecutionContext, items: list[CodeRow]) -> st
     return ", ".join(shown) + more
 
 
-def named_person(tenant: Tenant, name: str) -> Person | None:
-    """The one person a word names: their id, full name or first name."""
-    wanted = name.strip(" .!").casefold()
-    matching = [p for p in tenant.people
-                if wanted and wanted in (p.id, p.name.casefold(), p.name.split()[0].casefold())]
-    return matching[0] if len(matching) == 1 else None
+def is_answer(heard: Understanding) -> bool:
+    """An answer to a run's escalation: "3t", "excuse 3 ..." (not a finding's "4o sam"), or "on it"."""
+    if heard.intent not in ACTIONS:
+        return False
+    return heard.letter != "o" if heard.code is not None else heard.intent == "take"
 
 
 def first_name(person: Person) -> str:

@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from config.schema import Tenant
 from routing.tenants import Actor
+
+if TYPE_CHECKING:
+    from agents.understanding.result import Understanding
 
 
 @dataclass(frozen=True)
@@ -31,14 +34,6 @@ class Interaction:
 
 
 @dataclass(frozen=True)
-class Intent:
-    name: str
-    confidence: float = 1.0
-    entities: dict[str, Any] = field(default_factory=dict)
-    engine: str = "rules"
-
-
-@dataclass(frozen=True)
 class Step:
     agent: str
     input: str
@@ -55,7 +50,7 @@ class ExecutionContext:
     now: datetime
     state: str = "idle"
     slots: dict[str, Any] = field(default_factory=dict)
-    intent: Intent | None = None
+    intent: Understanding | None = None  # what the understanding engine made of the text
     replies: list[str] = field(default_factory=list)
     trace: list[Step] = field(default_factory=list)
     outcome: str = "pending"

@@ -1,18 +1,25 @@
 """Staff texts about their runs: done (with proof), tasks, steps, can't/skip, and help.
 
+The text was read once by the chain's intent agent (agents/person_intent.py): this agent
+acts on its typed result (intent, task id, reading, pick, reason) and never parses the text.
+
 Multi-turn state lives in the conversation slots:
-    slots["pick"]      {"runs": [ids], "text": ..., "media": [[url, type]]}   a numbered list was sent
+    slots["pick"]      {"runs": [ids], "media": [[url, type]], "number": 38, "unit": "F"}
+                       a numbered list was sent (the first text's reading waits with it)
     slots["awaiting"]  {"run": id, "kind": photo|number|text, "until": ISO}   done was refused
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Callable
 
 from sqlalchemy.orm import Session
 
 from agents.context import ExecutionContext, Media
-from agents.staff_intent import Command, note_of, parse_command
+from agents.person_intent import heard_in
+from agents.staff_intent import note_of
+from agents.understanding import Understanding
 from config.schema import Task
 from config.settings import Settings
 from integrations.errors import IntegrationError, PermanentError
@@ -27,6 +34,9 @@ LISTED = 4  # runs in a numbered list: keeps a reply near 320 characters
 HELP = ("Text DONE when a task is finished (with its photo, reading or note), TASKS for what's open, "
         "STEPS for how, or SKIP and why to hand it to your backup.")
 NOTHING_OPEN = "Nothing is open for you right now."
+# The intents this agent answers; any other that reaches it (an answer to a finding by its
+# code, a manager's bare "ok") is one it can't act on.
+OWN = frozenset({"done", "tasks", "steps", "skip", "not_yet", "question", "unclear"})
 
 
 def _app_settings() -> Settings:
@@ -42,26 +52,26 @@ class StaffAgent:
         self.settings = settings
 
     def run(self, ctx: ExecutionContext, session: Session) -> ExecutionContext:
-        command = parse_command(ctx.text, bool(ctx.interaction.media))
-        if command.kind == "unknown" and _awaiting(ctx, "text"):
-            command = Command("done")
-        handler = getattr(self, f"_{command.kind}")
-        handler(ctx, session, command)
+        heard = heard_in(ctx, session)
+        kind = heard.intent if heard.intent in OWN and heard.code is None else "unclear"
+        if kind == "unclear" and _awaiting(ctx, "text"):
+            kind = "done"  # the note a refused DONE asked for
+        getattr(self, f"_{kind}")(ctx, session, heard)
         ctx.state = _state_of(ctx.slots)
         return ctx
 
     # -- the commands, one method each -------------------------------------------------
 
-    def _tasks(self, ctx: ExecutionContext, session: Session, command: Command) -> None:
+    def _tasks(self, ctx: ExecutionContext, session: Session, heard: Understanding) -> None:
         runs = _my_runs(ctx, session)
         ctx.reply(f"Open for you: {_numbered(ctx, runs)}" if runs else NOTHING_OPEN)
         ctx.outcome = "tasks_listed"
 
     _question = _tasks
 
-    def _steps(self, ctx: ExecutionContext, session: Session, command: Command) -> None:
+    def _steps(self, ctx: ExecutionContext, session: Session, heard: Understanding) -> None:
         runs = _my_runs(ctx, session)
-        run = (_named(ctx, runs, command.words) or runs or [None])[0]
+        run = (_named(runs, heard.task) or runs or [None])[0]
         ctx.outcome = "steps_sent"
         if run is None:
             ctx.reply(NOTHING_OPEN)
@@ -71,72 +81,77 @@ class StaffAgent:
         send = f" Then text DONE with {what_to_send(task)}." if task and proof_kind(task) != "none" else ""
         ctx.reply(f"{run.title}: {steps or 'no steps written down.'}{send}")
 
-    def _skip(self, ctx: ExecutionContext, session: Session, command: Command) -> None:
-        run = self._chosen_run(ctx, session, command)
+    def _skip(self, ctx: ExecutionContext, session: Session, heard: Understanding) -> None:
+        run = self._chosen_run(ctx, session, heard)
         if run is None:
             return
         ctx.slots.pop("pick", None)
-        if not command.reason:
+        if not heard.note:
             ctx.reply(f"Tell me why, e.g. SKIP {run.title.split()[0].lower()} out of supplies.")
             ctx.outcome = "skip_needs_reason"
             return
-        backup = hand_to_backup(session, ctx.tenant, run, command.reason, ctx.now, ctx.interaction_id)
+        backup = hand_to_backup(session, ctx.tenant, run, heard.note, ctx.now, ctx.interaction_id)
         ctx.outcome = "handed_to_backup" if backup else "no_backup"
         ctx.reply(f"OK, {run.title} is with {backup.name} now." if backup else
                   f"{run.title} has no backup, so it stays with you. Please tell your manager.")
 
-    def _not_yet(self, ctx: ExecutionContext, session: Session, command: Command) -> None:
+    def _not_yet(self, ctx: ExecutionContext, session: Session, heard: Understanding) -> None:
         ctx.reply("OK. Text DONE when it's finished.")
         ctx.outcome = "not_yet"
 
-    def _unknown(self, ctx: ExecutionContext, session: Session, command: Command) -> None:
+    def _unclear(self, ctx: ExecutionContext, session: Session, heard: Understanding) -> None:
         ctx.reply(f"Hi {ctx.actor.person.name.split()[0]}, I couldn't act on that. {HELP}")
         ctx.outcome = "not_understood"
 
-    def _done(self, ctx: ExecutionContext, session: Session, command: Command) -> None:
-        run = self._chosen_run(ctx, session, command)
+    def _done(self, ctx: ExecutionContext, session: Session, heard: Understanding) -> None:
+        run = self._chosen_run(ctx, session, heard)
         if run is None:
             return
-        command, media = _with_picked(ctx, command)
+        heard, media = _with_picked(ctx, heard)
         ctx.slots.pop("pick", None)
-        self.prove(ctx, session, run, command, media)
+        self.prove(ctx, session, run, heard, media)
 
     # -- which run -----------------------------------------------------------------------
 
-    def _chosen_run(self, ctx: ExecutionContext, session: Session, command: Command) -> Run | None:
+    def _chosen_run(self, ctx: ExecutionContext, session: Session, heard: Understanding) -> Run | None:
         runs = _my_runs(ctx, session)
         if not runs:
             ctx.slots.pop("pick", None)
             ctx.reply(NOTHING_OPEN)
             ctx.outcome = "nothing_open"
             return None
-        run = _picked(ctx, session, command) or _only(_named(ctx, runs, command.words))
-        run = run or _awaited(ctx, session) or _only(runs) or _only(_fitting(ctx, runs, command))
+        if "task" in heard.dropped:  # a model named a task that isn't theirs: no guessing
+            ctx.reply(f"That task isn't one of yours, so nothing changed. Open for you: {_numbered(ctx, runs)}")
+            ctx.outcome = "task_not_theirs"
+            return None
+        run = _picked(ctx, session, heard) or _only(_named(runs, heard.task))
+        run = run or _awaited(ctx, session) or _only(runs) or _only(_fitting(ctx, runs, heard))
         if run is None:
-            _ask_which(ctx, runs)
+            _ask_which(ctx, runs, heard)
         return run
 
     # -- proof by kind -------------------------------------------------------------------
 
-    def prove(self, ctx: ExecutionContext, session: Session, run: Run, command: Command,
+    def prove(self, ctx: ExecutionContext, session: Session, run: Run, heard: Understanding,
               media: tuple[Media, ...]) -> None:
-        """Complete `run` with the proof its task asks for (DONE, or an owner's `3d` answer)."""
+        """Complete `run` with the proof its task asks for (DONE, or an owner's `3d` answer):
+        the photo sent, the reading understood, or the note (an answer's words, else the text)."""
         task = ctx.tenant.task(run.task)
         kind = proof_kind(task) if task else "none"
-        getattr(self, f"_prove_{kind}")(ctx, session, run, task, command, media)
+        getattr(self, f"_prove_{kind}")(ctx, session, run, task, heard, media)
 
-    def _prove_none(self, ctx, session, run: Run, task: Task | None, command: Command, media) -> None:
+    def _prove_none(self, ctx, session, run: Run, task: Task | None, heard: Understanding, media) -> None:
         self._complete(ctx, session, run, [])
 
-    def _prove_text(self, ctx, session, run: Run, task: Task, command: Command, media) -> None:
-        note = command.note or _note(ctx.text, task, run)
+    def _prove_text(self, ctx, session, run: Run, task: Task, heard: Understanding, media) -> None:
+        note = heard.note or _note(ctx.text, task, run)
         if not note:
             return self._refuse(ctx, run, task, "text")
         record_proof(session, run, ctx.now, "text", value=note)
         self._complete(ctx, session, run, [])
 
-    def _prove_number(self, ctx, session, run: Run, task: Task, command: Command, media) -> None:
-        reading = command.reading
+    def _prove_number(self, ctx, session, run: Run, task: Task, heard: Understanding, media) -> None:
+        reading = Reading(heard.number, heard.unit) if heard.number is not None else None
         if reading is None:
             return self._refuse(ctx, run, task, "number")
         rule = task.proof.number
@@ -148,7 +163,7 @@ class StaffAgent:
             ctx.reply(f"{reading.text} {unit} is outside {rule.min:g} to {rule.max:g}: "
                       "I've told the manager.")
 
-    def _prove_photo(self, ctx, session, run: Run, task: Task, command: Command,
+    def _prove_photo(self, ctx, session, run: Run, task: Task, heard: Understanding,
                      photos: tuple[Media, ...]) -> None:
         if not photos:
             return self._refuse(ctx, run, task, "photo")
@@ -211,8 +226,8 @@ def _only(runs: list[Run]) -> Run | None:
     return runs[0] if len({r.task for r in runs}) == 1 else None
 
 
-def _named(ctx: ExecutionContext, runs: list[Run], words: tuple[str, ...]) -> list[Run]:
-    return [r for r in runs if words and set(words) & _name_words(ctx.tenant.task(r.task), r)]
+def _named(runs: list[Run], task: str | None) -> list[Run]:
+    return [r for r in runs if task and r.task == task]
 
 
 def _name_words(task: Task | None, run: Run) -> set[str]:
@@ -221,29 +236,32 @@ def _name_words(task: Task | None, run: Run) -> set[str]:
     return words | {run.task, *run.task.split("-")}
 
 
-def _fitting(ctx: ExecutionContext, runs: list[Run], command: Command) -> list[Run]:
+def _fitting(ctx: ExecutionContext, runs: list[Run], heard: Understanding) -> list[Run]:
     """Runs whose proof fits what was sent: a photo, or a reading."""
-    wanted = "photo" if ctx.interaction.media else "number" if command.reading else None
+    wanted = "photo" if ctx.interaction.media else "number" if heard.number is not None else None
     tasks = {r.task: ctx.tenant.task(r.task) for r in runs}
     return [r for r in runs if wanted and tasks[r.task] and proof_kind(tasks[r.task]) == wanted]
 
 
-def _picked(ctx: ExecutionContext, session: Session, command: Command) -> Run | None:
+def _picked(ctx: ExecutionContext, session: Session, heard: Understanding) -> Run | None:
     pick = ctx.slots.get("pick")
-    if not pick or command.pick is None or not 1 <= command.pick <= len(pick["runs"]):
+    if not pick or heard.pick is None or not 1 <= heard.pick <= len(pick["runs"]):
         return None
-    return open_run(session, ctx.tenant.tenant, pick["runs"][command.pick - 1])
+    return open_run(session, ctx.tenant.tenant, pick["runs"][heard.pick - 1])
 
 
-def _with_picked(ctx: ExecutionContext, command: Command) -> tuple[Command, tuple[Media, ...]]:
-    """The command and photos to act on: an answer to a list carries the first message's."""
+def _with_picked(ctx: ExecutionContext, heard: Understanding) -> tuple[Understanding, tuple[Media, ...]]:
+    """What to act on and the photos: an answer to a list carries the first message's reading
+    ("2 done 38" gives its own; a bare "2" is a line number, not a reading)."""
     pick = ctx.slots.get("pick")
-    if not pick or command.pick is None:
-        return command, ctx.interaction.media
-    first = parse_command(pick["text"], bool(pick["media"]))
-    answered = command.reading if ctx.text.strip(" #.):-") != str(command.pick) else None
+    if not pick or heard.pick is None:
+        return heard, ctx.interaction.media
     saved = tuple(Media(url, kind) for url, kind in pick["media"])
-    return Command("done", first.words, first.reading or answered), ctx.interaction.media or saved
+    if pick.get("number") is not None:
+        heard = replace(heard, number=pick["number"], unit=pick.get("unit"))
+    elif ctx.text.strip(" #.):-") == str(heard.pick):
+        heard = replace(heard, number=None, unit=None)
+    return heard, ctx.interaction.media or saved
 
 
 def _awaited(ctx: ExecutionContext, session: Session) -> Run | None:
@@ -264,9 +282,10 @@ def _await(ctx: ExecutionContext, run: Run, kind: str) -> None:
     ctx.slots["awaiting"] = {"run": run.id, "kind": kind, "until": (ctx.now + PROOF_WAIT).isoformat()}
 
 
-def _ask_which(ctx: ExecutionContext, runs: list[Run]) -> None:
-    ctx.slots["pick"] = {"runs": [r.id for r in runs], "text": ctx.text,
-                         "media": [[m.url, m.content_type] for m in ctx.interaction.media]}
+def _ask_which(ctx: ExecutionContext, runs: list[Run], heard: Understanding) -> None:
+    ctx.slots["pick"] = {"runs": [r.id for r in runs],
+                         "media": [[m.url, m.content_type] for m in ctx.interaction.media],
+                         "number": heard.number, "unit": heard.unit}
     ctx.reply(f"Which one? {_numbered(ctx, runs)} Reply with its number.")
     ctx.outcome = "asked_which_run"
 

@@ -3,7 +3,7 @@
     "done", "Done!", "all done ✅", "did it", "opening done"   -> done
     "done 38", "38F", "it's 38", "2 done 38"                  -> done with a reading (and a pick)
     "tasks", "steps", "how", "can't, no towels", "skip ..."    -> tasks, steps, skip
-    "not done yet", "almost done"                             -> not_yet
+    "not done yet", "almost done", "not yet, 10 min"          -> not_yet (10 minutes is no reading)
     "done?"                                                    -> question
     anything else                                              -> unknown
 """
@@ -16,6 +16,10 @@ from recurring.proof import Reading, parse_reading
 
 DONE = re.compile(r"\b(all\s+)?(done|finished|finish|complete|completed|did\s+it|all\s+set)\b|✅|✔️?|☑️?")
 NOT_YET = re.compile(r"\b(not|almost|nearly|haven'?t|havent|didn'?t|didnt|never|yet|soon)\b")
+# Not finished, said first ("not yet, 10 min", "still on it") or as a wait ("in 10 min"): never a reading.
+LATER = re.compile(r"^(?:not\s+(?:yet|done|finished)|almost|nearly|still|running\s+late|haven'?t|havent"
+                   r"|didn'?t|didnt|will\s+do|soon)\b"
+                   r"|\bin\s+(?:a\s+(?:bit|sec|min|minute)|\d+\s*(?:min|mins|minutes|hr|hrs|hours?))\b")
 SKIP = re.compile(r"^\s*(can'?t|cannot|can\s+not|unable\s+to|skip(?:ping)?)\b[\s,.:;!-]*(?P<reason>.*)$",
                   re.IGNORECASE | re.DOTALL)
 PICK = re.compile(r"^\s*#?(?P<n>\d{1,2})\s*[.):-]?(?:\s+(?P<rest>.*))?$", re.DOTALL)
@@ -58,6 +62,8 @@ def _command_of(text: str, folded: str, has_media: bool) -> Command:
         return Command("tasks")
     if bare in STEPS or folded.startswith(("how do i", "steps for", "how to ")):
         return Command("steps", _words(folded))
+    if LATER.search(folded) and not folded.endswith("?"):
+        return Command("not_yet", _words(folded))
     if DONE.search(folded) or has_media:
         return _done(folded)
     if parse_reading(folded) is not None:

@@ -15,6 +15,7 @@ from agents.context import ExecutionContext, Interaction, Step
 from agents.fallback import FallbackAgent
 from agents.keywords import keyword_of
 from agents.owner import OwnerAgent
+from agents.person_intent import PersonIntentAgent
 from agents.staff import StaffAgent
 from config.schema import Tenant
 from routing.calls import CALL_CHAINS, call_route
@@ -31,9 +32,10 @@ CHAINS: dict[str, tuple[Agent, ...]] = {
     "start": (OptInAgent(),),
     "help": (HelpAgent(),),
     "opted_out": (SilenceAgent(),),
-    # a configured person's texts: answers to escalations by code; owners' today, findings and
-    # answers; then done, tasks, steps, skip
-    "staff": (AnswersAgent(), OwnerAgent(), StaffAgent()),
+    # a configured person's texts, understood once (the rules, the model for what they are unsure
+    # of): answers to escalations by code; owners' today, findings and answers; then done, tasks,
+    # steps, skip
+    "staff": (PersonIntentAgent(), AnswersAgent(), OwnerAgent(), StaffAgent()),
     **CALL_CHAINS,  # phone calls: answered, silent turns, operator, goodbye (routing/calls.py)
     # customers: book, move, cancel, ask (agents/booking: intent, lookup, decision, action, communication)
     "customer": (CustomerAgent(),),

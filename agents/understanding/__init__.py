@@ -25,18 +25,20 @@ RULES = Understander()
 
 def understand(tenant: Tenant, text: str, now: datetime, recent: tuple[str, ...] = (), *,
                person: Person | None = None, has_media: bool = False, channel: str = "sms",
-               engine: Engine | None = None) -> Understanding:
-    ask = Ask(tenant, text, now, tuple(recent), person, has_media, channel)
+               open_tasks: tuple[str, ...] = (), engine: Engine | None = None) -> Understanding:
+    ask = Ask(tenant, text, now, tuple(recent), person, has_media, channel, tuple(open_tasks))
     return (engine or app_engine()).understand(ask)
 
 
-def understand_in(ctx, recent: tuple[str, ...] = (), engine: Engine | None = None) -> Understanding:
+def understand_in(ctx, recent: tuple[str, ...] = (), engine: Engine | None = None,
+                  open_tasks: tuple[str, ...] = ()) -> Understanding:
     """Understand an interaction's text and add a step to its trace: engine, intent, fallback, tokens."""
     from agents.context import Step
 
     started = time.perf_counter()
     heard = understand(ctx.tenant, ctx.text, ctx.now, recent, person=ctx.actor.person,
-                       has_media=bool(ctx.interaction.media), channel=ctx.interaction.channel, engine=engine)
+                       has_media=bool(ctx.interaction.media), channel=ctx.interaction.channel,
+                       open_tasks=open_tasks, engine=engine)
     ms = round((time.perf_counter() - started) * 1000, 2)
     ctx.trace.append(Step(agent="understanding", input=ctx.text[:80], outcome=describe(heard), ms=ms))
     return heard

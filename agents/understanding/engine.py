@@ -28,6 +28,8 @@ from integrations.llm import LanguageModel, ModelInvalidOutput, ModelRefusal, Mo
 
 log = logging.getLogger(__name__)
 LOW_CONFIDENCE = 0.6  # a rules answer below this is worth asking the model about
+# A model's skip or excuse carries the sender's own words as its reason, never the model's.
+GIVES_REASON = frozenset({"skip", "excuse"})
 TEXT_TIMEOUT, VOICE_TIMEOUT = 3.0, 1.5  # seconds the model gets for a text, for a voice turn
 
 
@@ -42,6 +44,7 @@ class Ask:
     person: Person | None = None  # the tenant's person who sent it; None for a customer
     has_media: bool = False  # a photo came with it (never sent to a model)
     channel: str = "sms"
+    open_tasks: tuple[str, ...] = ()  # the person's open runs' tasks: theirs to name while open
 
 
 class Engine(Protocol):
@@ -55,7 +58,7 @@ class RulesEngine:
 
     def understand(self, ask: Ask) -> Understanding:
         if ask.person is not None:
-            return understand_staff(ask.tenant, ask.person, ask.text, ask.has_media)
+            return understand_staff(ask.tenant, ask.person, ask.text, ask.has_media, ask.open_tasks)
         return understand_customer(ask.tenant, ask.text, ask.now, ask.recent)
 
 
@@ -74,11 +77,13 @@ class ModelEngine:
 
     def understand(self, ask: Ask) -> Understanding:
         owner = ask.person is not None and is_owner(ask.person)
-        prompt = build_prompt(ask.tenant, ask.text, ask.now, ask.recent, ask.person, owner, ask.has_media)
+        prompt = build_prompt(ask.tenant, ask.text, ask.now, ask.recent, ask.person, owner, ask.has_media,
+                              ask.open_tasks)
         try:
             timeout = self.timeouts["voice" if ask.channel == "voice" else "text"]
             completion = self.model.complete_json(prompt.system, prompt.user, prompt.schema, timeout=timeout)
-            return read_proposal(completion.content, ask.tenant, ask.person, owner, completion.tokens)
+            heard = read_proposal(completion.content, ask.tenant, ask.person, owner, completion.tokens,
+                                  ask.open_tasks)
         except ModelTimeout as exc:
             raise ModelFailed("timeout") from exc
         except ModelRefusal as exc:
@@ -87,6 +92,7 @@ class ModelEngine:
             raise ModelFailed("invalid") from exc
         except IntegrationError as exc:
             raise ModelFailed("error") from exc
+        return replace(heard, note=ask.text.strip()) if heard.intent in GIVES_REASON else heard
 
 
 def is_injection(text: str) -> bool:

@@ -59,7 +59,8 @@ def intents_for(person: Person | None, owner: bool) -> tuple[str, ...]:
 
 
 def build_prompt(tenant: Tenant, text: str, now: datetime, recent: tuple[str, ...],
-                 person: Person | None, owner: bool, has_media: bool = False) -> Prompt:
+                 person: Person | None, owner: bool, has_media: bool = False,
+                 open_tasks: tuple[str, ...] = ()) -> Prompt:
     local = now.astimezone(tenant.zone)
     lines = [
         f"You read one text message sent to {tenant.name} and return what it asks for, as JSON "
@@ -70,7 +71,7 @@ def build_prompt(tenant: Tenant, text: str, now: datetime, recent: tuple[str, ..
         "(24h) in that zone. An hour without am/pm is the one inside opening hours (3 -> 15:00). "
         "'at' is set only for a moment relative to now ('in 2 hours'), as YYYY-MM-DDTHH:MM.",
         f"Opening hours: {_hours(tenant)}.",
-        *_sender_lines(tenant, person, owner),
+        *_sender_lines(tenant, person, owner, open_tasks),
         f"Intents: {STAFF_MEANINGS if person else CUSTOMER_MEANINGS}",
         "confidence: how sure you are, 0 to 1.",
     ]
@@ -78,15 +79,15 @@ def build_prompt(tenant: Tenant, text: str, now: datetime, recent: tuple[str, ..
         lines.append("A photo came with the text (proof of work; you don't see it).")
     user = json.dumps({"recent": [mask_phones(t) for t in recent[-RECENT_SENT:]], "text": mask_phones(text)},
                       ensure_ascii=False)
-    return Prompt("\n".join(lines), user, schema_for(tenant, person, owner))
+    return Prompt("\n".join(lines), user, schema_for(tenant, person, owner, open_tasks))
 
 
-def _sender_lines(tenant: Tenant, person: Person | None, owner: bool) -> list[str]:
+def _sender_lines(tenant: Tenant, person: Person | None, owner: bool, open_tasks: tuple[str, ...]) -> list[str]:
     if person is None:
         services = "; ".join(f"{s.id} ({', '.join((s.name, *s.aliases))})" for s in tenant.services)
         return ["The sender is a customer.", f"Services: {services or 'none'}.",
                 f"FAQ topics: {', '.join(f.q for f in tenant.faq) or 'none'}."]
-    tasks = tasks_of(tenant.tasks, person, owner)
+    tasks = tasks_of(tenant.tasks, person, owner, open_tasks)
     people = ", ".join(f"{p.id} ({p.name})" for p in tenant.people)
     return [f"The sender is {person.name} ({person.role}).",
             f"Their tasks: {'; '.join(f'{t.id} ({t.title})' for t in tasks) or 'none'}.",
@@ -98,10 +99,11 @@ def _hours(tenant: Tenant) -> str:
                      for days, value in tenant.hours.items()) or "not given"
 
 
-def schema_for(tenant: Tenant, person: Person | None, owner: bool) -> dict[str, Any]:
+def schema_for(tenant: Tenant, person: Person | None, owner: bool,
+               open_tasks: tuple[str, ...] = ()) -> dict[str, Any]:
     customer = person is None
     services = [s.id for s in tenant.services] if customer else []
-    tasks = [t.id for t in tasks_of(tenant.tasks, person, owner)] if not customer else []
+    tasks = [t.id for t in tasks_of(tenant.tasks, person, owner, open_tasks)] if not customer else []
     people = [p.id for p in tenant.people] if owner else []
     properties = {
         "intent": {"type": "string", "enum": list(intents_for(person, owner))},

@@ -3,8 +3,10 @@
 The model only proposes. Whatever it names that the tenant doesn't have (a service, a faq
 topic, a task this person doesn't own, a person) becomes None, as if a person had typed
 something unknown; a field of the wrong kind is dropped the same way. Fields that make no
-sense for the sender (a task or a person in a customer's text) are never kept. An intent
-outside the sender's list makes the whole answer invalid: the rules answer instead.
+sense for the sender (a task or a person in a customer's text) are never kept; the names
+of the fields refused are listed in `dropped`, so an agent can say "that task isn't yours"
+instead of guessing. An intent outside the sender's list makes the whole answer invalid:
+the rules answer instead.
 """
 from __future__ import annotations
 
@@ -24,15 +26,16 @@ class InvalidProposal(ValueError):
 
 
 def read_proposal(content: dict[str, Any], tenant: Tenant, person: Person | None, owner: bool,
-                  tokens: int) -> Understanding:
+                  tokens: int, open_tasks: tuple[str, ...] = ()) -> Understanding:
     intent = content.get("intent")
     if intent not in intents_for(person, owner):
         raise InvalidProposal(f"intent {intent!r} is not one of the sender's")
     common = dict(intent=intent, confidence=_confidence(content.get("confidence")), engine="openai",
                   tokens=tokens)
-    if person is None:
-        return Understanding(**common, **_customer_fields(content, tenant))
-    return Understanding(**common, **_staff_fields(content, tenant, person, owner))
+    fields = (_customer_fields(content, tenant) if person is None
+              else _staff_fields(content, tenant, person, owner, open_tasks))
+    dropped = tuple(name for name, value in fields.items() if value is None and content.get(name) is not None)
+    return Understanding(**common, **fields, dropped=dropped)
 
 
 def _customer_fields(content: dict[str, Any], tenant: Tenant) -> dict[str, Any]:
@@ -45,8 +48,9 @@ def _customer_fields(content: dict[str, Any], tenant: Tenant) -> dict[str, Any]:
                 faq=faq if content.get("intent") == "faq" else None)
 
 
-def _staff_fields(content: dict[str, Any], tenant: Tenant, person: Person, owner: bool) -> dict[str, Any]:
-    tasks = {t.id for t in tasks_of(tenant.tasks, person, owner)}
+def _staff_fields(content: dict[str, Any], tenant: Tenant, person: Person, owner: bool,
+                  open_tasks: tuple[str, ...]) -> dict[str, Any]:
+    tasks = {t.id for t in tasks_of(tenant.tasks, person, owner, open_tasks)}
     people = {p.id for p in tenant.people} if owner else set()
     return dict(task=_known(content.get("task"), tasks), person=_known(content.get("person"), people),
                 number=_number(content.get("number")), code=_count(content.get("code")),

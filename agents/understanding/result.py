@@ -39,3 +39,10 @@ class Understanding:
     pick: int | None = None  # a line of a numbered list: "2 done" -> 2 (staff texts)
     fallback: str | None = None  # why the model's answer was not used: timeout, error, refusal, invalid...
     tokens: int = 0  # tokens the model used for this answer (0 for the rules)
+    # What the agents of the tenant's people act on beyond the entities above (staff and owner texts):
+    unit: str | None = None  # the reading's unit as written: "38F" -> "F", "$1,250" -> "USD"
+    note: str | None = None  # the sender's own words: a reason ("3x supplier late"), a note ("3d gel reordered")
+    letter: str | None = None  # a reply code's letter as written: "3t" -> "t", "4o sam" -> "o"
+    task_words: str | None = None  # the words that named a task, as written: "give the plants to sam" -> "plants"
+    person_words: str | None = None  # the words that named a person: "give cooler to bob" -> "bob"
+    dropped: tuple[str, ...] = ()  # fields a model proposed that the checks refused: ("task",) not theirs

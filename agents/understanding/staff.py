@@ -1,10 +1,11 @@
 """The rules engine for texts from the tenant's people: the staff and owner parsers, typed.
 
-The rules themselves live beside the agents that act on them, and run here in the same
-order as the staff chain (routing/router.py): an answer to an escalation by reply code
-(recurring/codes.py), then an owner's or manager's ask (agents/owner.py), then a staff
-command about their runs (agents/staff_intent.py). This module only types what they
-read as an `Understanding`, with the task and person resolved to ids.
+The rules themselves live beside the agents that act on them: an answer to an escalation
+by reply code (recurring/codes.py), an owner's or manager's ask (agents/owner_intent.py), a
+staff command about their runs (agents/staff_intent.py), tried in that order. This module
+types what they read as an `Understanding`, with the task and person resolved to ids and
+the words the agents need kept (a reason, a note, a reading's unit, a name no one has); the
+staff chain (agents/person_intent.py) asks once per text and its agents act on the result.
 
     "3t"                   -> take, code 3
     "give cooler to lena"  -> reassign, task cooler, person lena      (owners and managers)
@@ -16,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from agents.owner import OWNER_ROLES, OwnerAsk, parse_owner_text
+from agents.owner_intent import OWNER_ROLES, OwnerAsk, parse_owner_text
 from agents.staff_intent import Command, parse_command
 from agents.understanding.result import Understanding
 from agents.understanding.signals import INJECTION
@@ -24,10 +25,12 @@ from agents.understanding.tasks import match_person, match_task, tasks_of
 from agents.understanding.text import fold
 from config.schema import Person, Tenant
 from recurring.codes import Answer, parse_answer
-from recurring.proof import parse_reading
+from recurring.proof import Reading, parse_reading
 
 SURE, LIKELY, UNSURE = 0.95, 0.8, 0.3
 MOST_LISTED = 9  # a number this small alone may answer a numbered list; a bigger one is a reading
+ANSWER_LETTERS = {"take": "t", "excuse": "x", "reassign": "r", "done": "d"}  # as recurring/codes.py reads them
+TO = re.compile(r"^to\s+", re.IGNORECASE)
 # Phrasings the parsers above leave unknown (or read as a reading: "not yet, 10 min"),
 # tried in order; the first pattern that matches names the intent.
 NOT_YET = re.compile(r"^(?:not (?:yet|done)|almost|nearly|still|running late|will do|didn'?t get to|haven'?t)\b")
@@ -45,9 +48,11 @@ OWNER_EXTRA: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
-def understand_staff(tenant: Tenant, person: Person, text: str, has_media: bool = False) -> Understanding:
+def understand_staff(tenant: Tenant, person: Person, text: str, has_media: bool = False,
+                     open_tasks: tuple[str, ...] = ()) -> Understanding:
+    """`open_tasks`: tasks of the runs the person has open now (taken, or given to them)."""
     owner = is_owner(person)
-    tasks = tasks_of(tenant.tasks, person, owner)
+    tasks = tasks_of(tenant.tasks, person, owner, open_tasks)
     if INJECTION.search(fold(text)):
         return Understanding(intent="unclear", confidence=SURE)
     if (answer := parse_answer(text)) is not None:
@@ -60,13 +65,14 @@ def understand_staff(tenant: Tenant, person: Person, text: str, has_media: bool 
     heard = _from_command(parse_command(text, has_media), tasks, text)
     if heard.intent == "tasks" and owner and not tasks_of(tenant.tasks, person, False):
         return replace(heard, intent="today")  # nothing of their own: the business's view of today
-    return heard if heard.intent != "unclear" else _extra(tenant, folded, tasks, owner, heard)
+    return heard if heard.intent != "unclear" else _extra(tenant, text, folded, tasks, owner, heard)
 
 
-def _extra(tenant: Tenant, folded: str, tasks, owner: bool, heard: Understanding) -> Understanding:
+def _extra(tenant: Tenant, text: str, folded: str, tasks, owner: bool, heard: Understanding) -> Understanding:
     for pattern, intent in (*EXTRA, *(OWNER_EXTRA if owner else ())):
         if pattern.search(folded):
-            return replace(heard, intent=intent, confidence=LIKELY)
+            note = text.strip() if intent == "skip" else None  # "I can't, leaving early": the reason
+            return replace(heard, intent=intent, note=note, confidence=LIKELY)
     task = tenant.task(heard.task) if heard.task else None
     if task is not None and task.proof == "text" and folded.split(":")[0] != folded:
         return replace(heard, intent="done", confidence=LIKELY)  # "end of day note: low on oil"
@@ -79,21 +85,29 @@ def is_owner(person: Person) -> bool:
 
 def _from_answer(tenant: Tenant, answer: Answer) -> Understanding:
     reading = parse_reading(answer.rest) if answer.action == "done" and answer.rest else None
-    person = match_person(tenant.people, answer.rest) if answer.action == "reassign" else None
-    return Understanding(intent=answer.action, code=answer.number, person=person,
-                         number=reading.value if reading else None, confidence=SURE)
+    named = TO.sub("", answer.rest).strip(" .!").casefold() if answer.action == "reassign" else ""  # "3r to lena"
+    letter = ANSWER_LETTERS[answer.action] if answer.number is not None else None
+    return Understanding(intent=answer.action, code=answer.number, letter=letter, note=answer.rest or None,
+                         person=match_person(tenant.people, named) if named else None,
+                         person_words=named or None, **_reading(reading), confidence=SURE)
 
 
 def _from_ask(tenant: Tenant, ask: OwnerAsk) -> Understanding:
     task = match_task(tenant.tasks, ask.task) if ask.task else None
     person = match_person(tenant.people, ask.name) if ask.name else None
-    return Understanding(intent=ask.kind, code=ask.code, task=task, person=person, confidence=SURE)
+    letter = None if ask.code is None else "a" if ask.kind == "acknowledge" else "o"
+    return Understanding(intent=ask.kind, code=ask.code, letter=letter, task=task, person=person,
+                         task_words=ask.task or None, person_words=ask.name or None, confidence=SURE)
 
 
 def _from_command(command: Command, tasks, text: str) -> Understanding:
     if command.kind == "unknown":
         return Understanding(intent="unclear", task=match_task(tasks, text), confidence=UNSURE)
     pick = command.pick if command.pick is not None and command.pick <= MOST_LISTED else None
-    reading = command.reading
     return Understanding(intent=command.kind, task=match_task(tasks, " ".join(command.words) or text),
-                         number=reading.value if reading else None, pick=pick, confidence=SURE)
+                         pick=pick, note=command.reason or command.note or None, **_reading(command.reading),
+                         confidence=SURE)
+
+
+def _reading(reading: Reading | None) -> dict:
+    return {"number": reading.value, "unit": reading.unit} if reading else {}

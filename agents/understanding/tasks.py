@@ -55,6 +55,10 @@ def match_person(people: tuple[Person, ...], name: str) -> str | None:
     return None
 
 
-def tasks_of(tasks: tuple[Task, ...], person: Person, everyone: bool) -> tuple[Task, ...]:
-    """The tasks a person may act on: their own and those they back up, or all for owners."""
-    return tasks if everyone else tuple(t for t in tasks if person.id in (t.owner, t.backup))
+def tasks_of(tasks: tuple[Task, ...], person: Person, everyone: bool,
+             open_tasks: tuple[str, ...] = ()) -> tuple[Task, ...]:
+    """The tasks a person may act on: their own, those they back up and those of the runs they
+    have open now (`open_tasks`: taken, or given to them), or all for owners."""
+    if everyone:
+        return tasks
+    return tuple(t for t in tasks if person.id in (t.owner, t.backup) or t.id in open_tasks)

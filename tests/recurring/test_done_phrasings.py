@@ -14,6 +14,7 @@ def test_done_as_people_write_it(text):
 
 @pytest.mark.parametrize("text, kind", [
     ("not done yet", "not_yet"), ("almost done", "not_yet"), ("haven't finished", "not_yet"),
+    ("not yet, 10 min", "not_yet"), ("done in 10 min", "not_yet"), ("still on the cooler", "not_yet"),
     ("done?", "question"), ("is it done?", "question"),
     ("tasks", "tasks"), ("Tasks?", "tasks"), ("my tasks", "tasks"),
     ("steps", "steps"), ("how", "steps"), ("How?", "steps"), ("how do i do the jars", "steps"),

@@ -247,9 +247,10 @@ def test_anything_else_gets_a_short_help(phone, text):
     assert len(reply) <= 320
 
 
-def test_not_done_yet_is_not_done(phone, open_run, look):
-    run_id = open_run("cooler", "sam")
-    assert phone(SAM, "not done yet") == "OK. Text DONE when it's finished."
+@pytest.mark.parametrize("text", ["not done yet", "not yet, 10 min", "almost, give me 10 min"])
+def test_not_done_yet_is_not_done(phone, open_run, look, text):
+    run_id = open_run("cooler", "sam")  # a reading task: "10 min" is no reading of 10
+    assert phone(SAM, text) == "OK. Text DONE when it's finished."
     assert look(run_id)[0].state == "open"
 
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from agents.owner import OwnerAsk, parse_owner_text
+from agents.owner_intent import OwnerAsk, parse_owner_text
 from agents.owner_texts import clock
 from store.db import utcnow
 from store.models import Finding, Run

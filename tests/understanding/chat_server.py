@@ -108,3 +108,23 @@ def sent_text(request: dict[str, Any]) -> dict[str, Any]:
 
 def system_prompt(request: dict[str, Any]) -> str:
     return next(m["content"] for m in request["messages"] if m["role"] == "system")
+
+
+EMPTY = {"intent": "unclear", "service": None, "faq": None, "day": None, "time": None, "period": None,
+         "at": None, "task": None, "number": None, "person": None, "code": None, "pick": None,
+         "confidence": 0.9}
+
+
+def proposal(**fields) -> dict[str, Any]:
+    """A model's answer: every field of the schema, null unless given."""
+    return {**EMPTY, **fields}
+
+
+class Script:
+    """What the local server answers next: one Reply for every request."""
+
+    def __init__(self, reply: Reply = Reply(content=proposal(intent="faq"))):
+        self.reply = reply
+
+    def __call__(self, request: dict[str, Any]) -> Reply:
+        return self.reply

@@ -15,28 +15,11 @@ from agents.understanding import describe, engine_for, understand, understand_in
 from agents.understanding.engine import ModelEngine, Understander
 from config.settings import load_settings
 from integrations.llm.openai import OpenAIModel
-from tests.understanding.chat_server import ChatServer, Reply, sent_text, system_prompt
+from tests.understanding.chat_server import ChatServer, Reply, Script, proposal, sent_text, system_prompt
 from tests.understanding.labelled import harbor
 
 NOW = datetime.fromisoformat("2026-11-23T10:00:00-05:00")
 UNSURE_TEXT = "Do you guys do hot towel shaves?"  # the rules read this with low confidence
-EMPTY = {"intent": "unclear", "service": None, "faq": None, "day": None, "time": None, "period": None,
-         "at": None, "task": None, "number": None, "person": None, "code": None, "pick": None,
-         "confidence": 0.9}
-
-
-def proposal(**fields) -> dict:
-    return {**EMPTY, **fields}
-
-
-class Script:
-    """What the local server answers next: one Reply for every request."""
-
-    def __init__(self, reply: Reply = Reply(content=proposal(intent="faq"))):
-        self.reply = reply
-
-    def __call__(self, request: dict) -> Reply:
-        return self.reply
 
 
 @pytest.fixture
@@ -113,6 +96,7 @@ def test_a_task_the_person_doesnt_own_and_a_person_from_staff_are_dropped(engine
     script.reply = Reply(content=proposal(intent="done", task="cash", person="dana", number=38))
     heard = understand(model_first, "cash done", NOW, person=sam, engine=engine)
     assert (heard.intent, heard.task, heard.person, heard.number) == ("done", None, None, 38.0)
+    assert heard.dropped == ("task", "person")  # the agent says so instead of guessing a run
     script.reply = Reply(content=proposal(intent="done", task="cooler", number=38))
     assert understand(model_first, "cooler 38", NOW, person=sam, engine=engine).task == "cooler"
 
@@ -200,6 +184,27 @@ def test_recent_turns_go_along_four_at_most(engine, server, script, model_first)
     recent = ("one", "two", "haircut tomorrow at 2?", "I can do 2:00 pm. Reply YES to book it.", "ok?")
     understand(model_first, "actually make it 4", NOW, recent=recent, engine=engine)
     assert sent_text(server.requests[0])["recent"] == list(recent[-4:])
+
+
+def test_a_staff_photo_and_phone_number_never_go_to_the_model(engine, server, script, model_first):
+    script.reply = Reply(content=proposal(intent="skip", task="cooler"))
+    text = "cooler's broken, call the repair guy at 617-555-0199"
+    heard = understand(model_first, text, NOW, person=model_first.person("sam"), has_media=True, engine=engine)
+    body = json.dumps(server.requests[0])
+    assert "555-0199" not in body and "617" not in body and "http" not in body.replace(server.url, "")
+    assert sent_text(server.requests[0])["text"] == "cooler's broken, call the repair guy at [phone]"
+    assert "A photo came with the text" in system_prompt(server.requests[0])
+    assert (heard.intent, heard.task, heard.note) == ("skip", "cooler", text)  # the reason: their own words
+
+
+def test_a_person_may_name_the_tasks_of_runs_open_for_them(engine, server, script, model_first):
+    script.reply = Reply(content=proposal(intent="done", task="cash", number=1250))
+    sam = model_first.person("sam")
+    assert understand(model_first, "drawer counted", NOW, person=sam, engine=engine).task is None
+    heard = understand(model_first, "drawer counted", NOW, person=sam, open_tasks=("cash",), engine=engine)
+    assert (heard.task, heard.dropped) == ("cash", ())
+    properties = server.requests[-1]["response_format"]["json_schema"]["schema"]["properties"]
+    assert properties["task"]["enum"] == ["opening", "jars", "cooler", "cash", None]
 
 
 def test_the_staff_schema_lists_only_their_tasks(engine, server, script, model_first):

@@ -59,3 +59,40 @@ def test_a_staff_member_names_only_their_own_tasks(tenant):
 def test_an_owner_without_tasks_asking_whats_open_gets_today(tenant):
     assert understand_staff(tenant, tenant.person("dana"), "what's open").intent == "today"
     assert understand_staff(tenant, tenant.person("marco"), "what's open").intent == "tasks"
+
+
+def test_a_run_open_for_someone_is_theirs_to_name(tenant):
+    assert understand_staff(tenant, tenant.person("sam"), "cash done 900", open_tasks=("cash",)).task == "cash"
+
+
+FIELDS = ("intent", "code", "letter", "task", "person", "number", "unit", "note", "task_words", "person_words")
+
+
+@pytest.mark.parametrize("sender, text, expected", [
+    ("dana", "3x supplier late", ("excuse", 3, "x", None, None, None, None, "supplier late", None, None)),
+    ("dana", "excuse 3 holiday", ("excuse", 3, "x", None, None, None, None, "holiday", None, None)),
+    ("dana", "3r to Lena", ("reassign", 3, "r", None, "lena", None, None, "to Lena", None, "lena")),
+    ("dana", "3r bob", ("reassign", 3, "r", None, None, None, None, "bob", None, "bob")),
+    ("dana", "4o sam", ("reassign", 4, "o", None, "sam", None, None, None, None, "sam")),
+    ("dana", "4a", ("acknowledge", 4, "a", None, None, None, None, None, None, None)),
+    ("dana", "give the plants to bob", ("reassign", None, None, None, None, None, None, None, "plants", "bob")),
+    ("dana", "3d 38F", ("done", 3, "d", None, None, 38.0, "F", "38F", None, None)),
+    ("lena", "3d gel reordered", ("done", 3, "d", None, None, None, None, "gel reordered", None, None)),
+    ("lena", "on it", ("take", None, None, None, None, None, None, None, None, None)),
+    ("sam", "cooler 38.5 °F", ("done", None, None, "cooler", None, 38.5, "F", None, None, None)),
+    ("lena", "$1,250", ("done", None, None, None, None, 1250.0, "USD", None, None, None)),
+    ("lena", "can't, no towels left", ("skip", None, None, None, None, None, None, "no towels left", None, None)),
+    ("lena", "I can't do the cash count tonight, leaving early",
+     ("skip", None, None, "cash", None, None, None, "I can't do the cash count tonight, leaving early", None, None)),
+    ("sam", "not yet, 10 min", ("not_yet", None, None, None, None, None, None, None, None, None)),
+    ("sam", "done in 10 min", ("not_yet", None, None, None, None, None, None, None, None, None)),
+])
+def test_what_the_people_agents_act_on(tenant, sender, text, expected):
+    heard = understand_staff(tenant, tenant.person(sender), text)
+    assert tuple(getattr(heard, name) for name in FIELDS) == expected
+
+
+def test_thanks_is_an_unsure_acknowledgement_and_ok_a_sure_one(tenant):
+    dana = tenant.person("dana")
+    assert understand_staff(tenant, dana, "ok").confidence >= 0.95
+    assert understand_staff(tenant, dana, "thanks").confidence < 0.95  # the owner agent leaves it alone

@@ -1,0 +1,148 @@
+"""Staff texts the rules can't read, with OPENAI configured: the staff chain asks the engine
+once, the model (the local chat-completions server, through the real openai client) proposes,
+the proposal is checked like a customer's, and the agents act on the checked result. A slow
+model is replaced by the rules within the same turn, and the trace says so."""
+from __future__ import annotations
+
+import time
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from agents.answers import AnswersAgent
+from agents.owner import OwnerAgent
+from agents.person_intent import PersonIntentAgent
+from agents.staff import StaffAgent
+from agents.understanding import engine_for
+from agents.understanding.engine import ModelEngine, Understander
+from config.settings import load_settings
+from integrations.llm.openai import OpenAIModel
+from routing.router import CHAINS
+from server import create_app
+from store.db import utcnow
+from store.models import Execution, Proof, Run
+from tests.understanding.chat_server import ChatServer, Reply, Script, proposal, sent_text
+
+LENA, SAM = "+16175550103", "+16175550104"
+TITLES = {"jars": "Change the disinfectant jars", "cooler": "Product cooler temperature",
+          "cash": "Closing cash count"}
+UNREADABLE = "fridge is sitting at thirty eight"  # no digits, no command word: the rules are unsure
+
+
+@pytest.fixture
+def script():
+    return Script()
+
+
+@pytest.fixture
+def server(script):
+    with ChatServer(script) as running:
+        yield running
+
+
+@pytest.fixture
+def app(env, server):
+    settings = load_settings({**env, "OPENAI_API_KEY": "local-test-key", "OPENAI_BASE_URL": server.url,
+                              "OPENAI_MODEL": "gpt-test"})
+    model = engine_for(settings).model.model
+    model.complete_json("warm up", "{}", {"type": "object"}, timeout=10)  # the first call builds the client
+    server.requests.clear()
+    app = create_app(settings)
+    app.extensions["onward"].redis.flushdb()
+    yield app
+    app.extensions["onward"].db.dispose()
+
+
+@pytest.fixture
+def open_run(runtime):
+    def add(task: str, assignee: str) -> int:
+        due_at = utcnow().replace(microsecond=0) + timedelta(minutes=30)
+        with runtime.db.session() as session:
+            run = Run(tenant="harbor-barbers", task=task, title=TITLES[task], slot=due_at - timedelta(minutes=30),
+                      due_at=due_at, state="open", assignee=assignee, flags=[])
+            session.add(run)
+            session.commit()
+            return run.id
+    return add
+
+
+@pytest.fixture
+def stored(runtime):
+    def get(run_id: int) -> tuple[str, list[str]]:
+        with runtime.db.session() as session:
+            proofs = session.scalars(select(Proof.value).where(Proof.run_id == run_id))
+            return session.get(Run, run_id).state, list(proofs)
+    return get
+
+
+def say(twilio, phone: str, body: str) -> str:
+    response = twilio.sms(phone, body)
+    assert response.status_code == 200
+    return " ".join(m.text or "" for m in ET.fromstring(response.text).iter("Message"))
+
+
+def last_steps(runtime) -> list[tuple[str, str]]:
+    with runtime.db.session() as session:
+        execution = session.scalar(select(Execution).order_by(Execution.id.desc()).limit(1))
+        return [(step["agent"], step["outcome"]) for step in execution.steps]
+
+
+def test_a_text_the_rules_cant_read_is_read_by_the_model_and_completes_the_right_run(
+        twilio, runtime, server, script, open_run, stored):
+    jars, cooler = open_run("jars", "sam"), open_run("cooler", "sam")
+    script.reply = Reply(content=proposal(intent="done", task="cooler", number=38, confidence=0.9), tokens=(300, 30))
+    assert say(twilio, SAM, UNREADABLE) == "Thanks Sam, Product cooler temperature is done: 38 F recorded."
+    assert stored(cooler) == ("done", ["38"]) and stored(jars) == ("open", [])
+    [request] = server.requests
+    assert sent_text(request)["text"] == UNREADABLE
+    schema = request["response_format"]["json_schema"]["schema"]["properties"]
+    assert schema["task"]["enum"] == ["opening", "jars", "cooler", None]  # his own and those he backs up
+    steps = last_steps(runtime)
+    assert steps[0] == ("understanding", "openai: done (330 tokens)")  # asked once, for the whole chain
+    assert [agent for agent, _ in steps] == ["understanding", "intent", "answers", "owner", "staff"]
+    assert steps[-1] == ("staff", "run_done")
+
+
+def test_a_proposal_naming_another_persons_task_changes_nothing(twilio, runtime, script, open_run, stored):
+    cash, cooler = open_run("cash", "lena"), open_run("cooler", "sam")
+    script.reply = Reply(content=proposal(intent="done", task="cash", number=1250))
+    reply = say(twilio, SAM, "took care of the register for lena, all good")
+    assert reply.startswith("That task isn't one of yours, so nothing changed. Open for you: "
+                            "1. Product cooler temperature (due ")
+    assert stored(cash) == ("open", []) and stored(cooler) == ("open", [])
+    assert last_steps(runtime)[-1] == ("staff", "task_not_theirs")
+
+
+def test_a_task_given_to_someone_is_theirs_to_name_while_its_run_is_open(twilio, server, script, open_run,
+                                                                        stored):
+    cash = open_run("cash", "sam")  # Lena's task, given to Sam for today
+    script.reply = Reply(content=proposal(intent="done", task="cash", number=1250))
+    assert say(twilio, SAM, "drawer counted, one thousand two fifty") == (
+        "Thanks Sam, Closing cash count is done: 1250 USD recorded.")
+    assert stored(cash) == ("done", ["1250"])
+    properties = server.requests[0]["response_format"]["json_schema"]["schema"]["properties"]
+    assert properties["task"]["enum"] == ["opening", "jars", "cooler", "cash", None]
+
+
+def test_a_slow_model_is_replaced_by_the_rules_within_the_turn(twilio, runtime, server, script, open_run, stored,
+                                                              monkeypatch):
+    quick = Understander(ModelEngine(OpenAIModel("local-test-key", "gpt-test", server.url), text_timeout=0.3))
+    monkeypatch.setitem(CHAINS, "staff", (PersonIntentAgent(quick), AnswersAgent(), OwnerAgent(), StaffAgent()))
+    cooler = open_run("cooler", "sam")
+    script.reply = Reply(kind="slow")
+    started = time.perf_counter()
+    reply = say(twilio, SAM, UNREADABLE)
+    assert time.perf_counter() - started < 3.0
+    assert reply.startswith("Hi Sam, I couldn't act on that.")
+    assert stored(cooler) == ("open", [])
+    assert last_steps(runtime)[0] == ("understanding", "rules: unclear (openai fell back: timeout)")
+
+
+def test_confident_rules_never_ask_the_model(twilio, server, open_run, stored):
+    cooler = open_run("cooler", "sam")
+    assert say(twilio, SAM, "not yet, 10 min") == "OK. Text DONE when it's finished."
+    assert say(twilio, SAM, "cooler 38") == "Thanks Sam, Product cooler temperature is done: 38 F recorded."
+    assert stored(cooler) == ("done", ["38"])
+    assert server.requests == []
