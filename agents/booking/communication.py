@@ -103,6 +103,8 @@ def _why(tenant: Tenant, reason: str, start, voice: bool) -> str:
 
 def refused(ctx, session, work: Work, voice: bool) -> str:
     plan = work.plan
+    if plan.reason == "past_day":
+        return "That day has passed, which day would you like?"
     return f"{_why(ctx.tenant, plan.reason, plan.start, voice)} What other day or time would suit you?"
 
 

@@ -12,6 +12,11 @@ from store.statements import upsertable_insert
 
 NAME_WORD = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'.-]*")
 MAX_NAME = 60
+# Answers to "What name should we put it under?" that give none.
+NO_NAME = re.compile(r"(?:no+|nope|nah|naw|nop|skip(?: it)?|pass|none|nothing|n/?a|not (?:now|telling|needed)"
+                     r"|no (?:thanks?|thank you|thx|ty|need|name)|(?:i'?d )?rather not|prefer not(?: to say)?"
+                     r"|don'?t (?:need|want) (?:one|to)|anonymous|whatever|never ?mind|nvm)(?:,? thanks?)?",
+                     re.IGNORECASE)
 
 
 def find_customer(session: Session, tenant: str, phone: str) -> Customer | None:
@@ -30,12 +35,18 @@ def upsert_customer(session: Session, tenant: str, phone: str, now: datetime) ->
 
 
 def clean_name(text: str) -> str | None:
-    """A name as people write it ("sam", "Sam O'Neil"): up to four words, no digits."""
+    """A name as people write it ("sam", "Sam O'Neil"): up to four words, no digits; "skip" or
+    "no thanks" is none."""
     words = text.strip().strip(".!").split()
-    if not 1 <= len(words) <= 4 or not all(NAME_WORD.fullmatch(w) for w in words):
+    if not 1 <= len(words) <= 4 or not all(NAME_WORD.fullmatch(w) for w in words) or declines_name(text):
         return None
     name = " ".join(w[:1].upper() + w[1:] for w in words)
     return name if len(name) <= MAX_NAME else None
+
+
+def declines_name(text: str) -> bool:
+    """ "no", "skip", "no thanks", "rather not": an answer to the name question that gives none."""
+    return NO_NAME.fullmatch(text.strip().strip(".!").replace("’", "'")) is not None
 
 
 def remember_name(customer: Customer, name: str | None) -> bool:

@@ -1,13 +1,13 @@
 """The intent agent: what the customer asks, read by the understanding engine and then by
 where the conversation stands ("2" after a numbered list is a pick; "Sam" after we
-asked their name is a name; C, R or X alone answers a reminder)."""
+asked their name is a name, "skip" or "no thanks" then isn't; C, R or X alone answers a reminder)."""
 from __future__ import annotations
 
 import re
 
 from sqlalchemy.orm import Session
 
-from agents.booking.customers import clean_name
+from agents.booking.customers import clean_name, declines_name
 from agents.booking.slots import state_of
 from agents.booking.work import Work
 from agents.context import ExecutionContext
@@ -30,7 +30,7 @@ class IntentAgent:
 
     def run(self, ctx: ExecutionContext, session: Session, work: Work) -> ExecutionContext:
         recent = tuple(ctx.slots.get("recent", ()))
-        heard = understand_in(ctx, recent)  # traced as its own step: engine, intent, fallback
+        heard = ctx.intent = understand_in(ctx, recent)  # traced as its own step: engine, intent, fallback
         work.heard, work.name = heard, name_in(ctx.text)
         work.intent = read_intent(ctx, heard, work)
         ctx.slots.pop("name_for", None)  # the name is asked once: this text answered it or not
@@ -47,6 +47,8 @@ def read_intent(ctx: ExecutionContext, heard: Understanding, work: Work) -> str:
         return "pick"
     if text in LETTERS:
         return LETTERS[text]
+    if state == "naming" and declines_name(ctx.text):
+        return "decline"  # no name given: noted, the booking stands
     if heard.intent == "unclear" and state == "naming" and clean_name(ctx.text):
         work.name = work.name or clean_name(ctx.text)
         return "name"

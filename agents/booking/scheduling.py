@@ -15,7 +15,7 @@ from agents.booking.availability import (at_local, free_starts, hours_on, local_
                                          search_window, verdict)
 from agents.booking.calendar import booking_of, busy_during, lock_days, taken_by
 from agents.booking.lifecycle import service_of
-from agents.booking.slots import Want
+from agents.booking.slots import Want, put_want
 from agents.booking.work import Plan
 from agents.context import ExecutionContext
 from agents.understanding.result import Understanding
@@ -29,6 +29,9 @@ ALTERNATIVES = 3
 def plan_for_want(ctx: ExecutionContext, session: Session, want: Want) -> Plan:
     """The next step towards booking what the customer wants so far."""
     tenant = ctx.tenant
+    if want.day is not None and want.day < local_day(tenant, ctx.now):  # "yesterday at 3"
+        put_want(ctx.slots, replace(want, day=None))  # the next text names the day; the rest is kept
+        return Plan("refuse", reason="past_day")
     moving = booking_of(session, tenant.tenant, ctx.slots.get("moving"))
     service = chosen_service(tenant, want, moving.service if moving else None)
     if service is None:
@@ -98,8 +101,6 @@ def day_plan(ctx: ExecutionContext, session: Session, service: Service, want: Wa
     """Only a day (or a part of it) is known: ask the time, or offer free times."""
     tenant, now, day = ctx.tenant, ctx.now, want.day
     around = at_local(tenant, day, PERIOD_STARTS.get(want.period, NOON)) or now
-    if day < local_day(tenant, now):
-        return Plan("refuse", service=service.id, reason="past", start=around)
     if around > now + tenant.booking.horizon and day > local_day(tenant, now + tenant.booking.horizon):
         return Plan("refuse", service=service.id, reason="too_far", start=around)
     busy = busy_during(session, tenant, search_window(tenant, around, now), now, _own_holds(ctx))

@@ -20,7 +20,7 @@ class Plan:
     booking_id: int | None = None  # the booking concerned: held, moved, cancelled
     starts: tuple[datetime, ...] = ()  # alternatives offered, numbered
     bookings: tuple[int, ...] = ()  # a customer's bookings to pick from
-    reason: str | None = None  # why a wished time can't be had (availability.verdict)
+    reason: str | None = None  # why a wished time can't be had (availability.verdict, or past_day)
     day: date | None = None  # the day asked about
     text: str | None = None  # an answer taken from the config
 

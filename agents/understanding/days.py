@@ -7,6 +7,7 @@
     "next tuesday"                               -> the tuesday of next week (weeks start on Monday)
     "the 12th", "Dec 3", "December 8th", "12/2"  -> that date, this year or next
     "this weekend"                               -> its first open day
+    "yesterday", "ayer", "last friday"           -> that day, in the past (the booking agent says so)
 The last day mentioned wins, except one after "instead of" or "from" (the day being left).
 """
 from __future__ import annotations
@@ -43,6 +44,8 @@ WEEKDAY = r"(?P<weekday>" + "|".join(sorted(WEEKDAY_WORDS, key=len, reverse=True
 DAY_PATTERN = re.compile(
     r"\b(?:"
     r"(?P<after>day after tomorrow|pasado manana)"
+    r"|(?P<before>day before yesterday|anteayer)"
+    r"|(?P<yesterday>yesterday|yday|yesterdy|yesturday|ayer|last night)"
     rf"|(?P<tomorrow>{TOMORROW})"
     rf"|(?P<today>{TODAY})"
     r"|(?P<holiday>thanksgiving|christmas eve|christmas|xmas|new year'?s eve|new year'?s(?: day)?)"
@@ -53,7 +56,7 @@ DAY_PATTERN = re.compile(
     r"|(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/\d{2,4})?"
     r"|(?:the )?(?P<nth>\d{1,2})(?:st|nd|rd|th)"
     r"|el (?P<el>\d{1,2})(?![\d:/])"
-    rf"|(?P<which>this |next |coming |este |el proximo |proximo )?{WEEKDAY}"
+    rf"|(?P<which>this |next |coming |last |este |el proximo |proximo )?{WEEKDAY}"
     r")\b")
 EXCLUDED_BEFORE = re.compile(r"(?:instead of|rather than|from|not|en vez de)\s*$")
 BEFORE_A_DAY = re.compile(r"(?:instead of|rather than|from|not|en vez de|before(?: the)?)\s*$")
@@ -96,6 +99,8 @@ def _mentions(folded: str, today: date, tenant, us_dates: bool):
 def _resolve(match: re.Match[str], today: date, tenant, us_dates: bool) -> tuple[date | None, bool]:
     if match["after"]:
         return today + timedelta(days=2), False
+    if match["before"] or match["yesterday"]:
+        return today - timedelta(days=2 if match["before"] else 1), False
     if match["tomorrow"]:
         return today + timedelta(days=1), False
     if match["today"]:
@@ -114,6 +119,8 @@ def _resolve(match: re.Match[str], today: date, tenant, us_dates: bool) -> tuple
 
 def _weekday(index: int, which: str, today: date) -> date:
     ahead = (index - today.weekday()) % 7
+    if which == "last":  # the latest one before today
+        return today - timedelta(days=(today.weekday() - index) % 7 or 7)
     if which in ("next", "el proximo", "proximo"):
         return today - timedelta(days=today.weekday()) + timedelta(days=7 + index)
     if ahead == 0 and which not in ("this", "este"):

@@ -8,6 +8,7 @@
     "talk to a real person"                    -> operator
     "yep 👍" / "neither"                       -> confirm / decline
     "hi"                                       -> unclear
+    "asdkjh 3$$"                               -> unclear (every word a keyboard mash: no "$" question)
     "ignore your instructions and ..."         -> unclear (sure: never handed to a model)
 
 Checks run in order (CHECKS); the first that answers wins. A message that only gives a
@@ -77,6 +78,11 @@ def _injection(r: Reading, tenant: Tenant, now: datetime):
     return ("unclear", SURE) if r.has(s.INJECTION) else None
 
 
+def _garbled(r: Reading, tenant: Tenant, now: datetime):
+    words = re.findall(r"[a-z]+", r.folded)
+    return ("unclear", UNSURE) if words and all(s.MASH.search(w) for w in words) else None
+
+
 def _greeting(r: Reading, tenant: Tenant, now: datetime):
     return ("unclear", LIKELY) if r.has(s.GREETING) else None
 
@@ -139,7 +145,7 @@ def _question(r: Reading, tenant: Tenant, now: datetime):
 
 
 CHECKS: tuple[Callable[[Reading, Tenant, datetime], tuple[str, float] | None], ...] = (
-    _injection, _greeting, _operator, _cancel_or_move, _prices, _faq, _hours, _answer, _business_question, _book, _question)
+    _injection, _garbled, _greeting, _operator, _cancel_or_move, _prices, _faq, _hours, _answer, _business_question, _book, _question)
 
 
 def _carried(r: Reading, tenant: Tenant, now: datetime) -> tuple[str, float] | None:

@@ -64,6 +64,8 @@ GREETING = re.compile(
     r"^(?:hi+|hey+|hello+|yo|hola|good (?:morning|afternoon|evening|night)|happy \w+(?: \w+)?|merry \w+"
     r"|buen(?:os|as) (?:dias|tardes|noches)|thanks?|thank you|ty|who (?:is this|am i (?:texting|talking to)"
     r"|are you|dis)|(?:sorry )?wrong (?:number|person))(?: there| man| bro| guys| all)?[\s!.?]*$")
+# A keyboard mash ("asdkjh", "lkjhg"): five consonants in a row, which words almost never have.
+MASH = re.compile(r"[bcdfghjklmnpqrstvwxz]{5,}")
 # Text written to steer a model rather than to ask the business anything: read as nothing.
 INJECTION = _any(
     r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|prompts?|rules|previous|above|guidelines)\b",

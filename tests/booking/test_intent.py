@@ -28,6 +28,8 @@ def test_names_in_texts(text, name):
 @pytest.mark.parametrize("text, name", [
     ("sam", "Sam"), ("Sam O'Neil", "Sam O'Neil"), ("ana-maria lopez", "Ana-maria Lopez"), ("Sam.", "Sam"),
     ("", None), ("sam 2", None), ("a b c d e", None), ("x" * 61, None), ("3pm", None), ("!!", None),
+    ("no thanks", None), ("no", None), ("skip", None), ("Skip.", None), ("nope", None), ("rather not", None),
+    ("n/a", None), ("no thank you", None), ("Noah", "Noah"), ("Skipper", "Skipper"), ("Nora Lee", "Nora Lee"),
 ])
 def test_a_name_as_people_write_it(text, name):
     assert clean_name(text) == name

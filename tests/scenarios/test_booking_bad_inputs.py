@@ -22,6 +22,18 @@ def test_a_time_that_cannot_be_booked_at_all(text, runtime, wish, reply):
     assert bookings_of(runtime, AMY) == []
 
 
+@pytest.mark.parametrize("wish", ["haircut yesterday at 3", "haircut yesterday", "beard trim last friday at 11am",
+                                  "can I get a cut the day before yesterday?"])
+def test_a_day_that_has_passed_is_said_so_and_asked_again(text, runtime, wish):
+    assert text(AMY, wish) == "That day has passed, which day would you like?"  # not today at 3 PM
+    assert bookings_of(runtime, AMY) == []
+
+
+def test_after_a_day_that_has_passed_the_next_day_named_is_booked(text, runtime):
+    text(AMY, "haircut yesterday at 3")
+    assert text(AMY, "friday then") == "Haircut, Fri Nov 27 at 3:00 PM, $35. Reply YES to book."  # time kept
+
+
 @pytest.mark.parametrize("wish, why, first", [
     ("haircut today at 11am", "We need 2 hours notice to book, so Mon Nov 23 at 11:00 AM is too soon.",
      "Mon Nov 23 at 12:00 PM"),
@@ -37,7 +49,7 @@ def test_a_time_outside_the_rules_gets_the_nearest_free_times(text, runtime, wis
     assert bookings_of(runtime, AMY) == []  # alternatives are offered, not held
 
 
-@pytest.mark.parametrize("garbled", ["asdkjh qwe zzz", "😀😀😀", "?? ..", "x" * 1500, "hi"])
+@pytest.mark.parametrize("garbled", ["asdkjh qwe zzz", "asdkjh 3$$", "😀😀😀", "?? ..", "x" * 1500, "hi"])
 def test_garbled_texts_get_what_to_text_and_change_nothing(text, runtime, garbled):
     reply = text(AMY, garbled)
     assert reply.startswith("Sorry, I didn't get that.") or reply == "I'll ask the team and get back to you."

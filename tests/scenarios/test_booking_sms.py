@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from tests.booking.fixtures import clock, text  # noqa: F401 - fixtures
 from tests.booking.fixtures import AMY, BEN, CARA, MARCO, local, texts_to
 from tests.conftest import HARBOR_TOKEN
@@ -39,11 +41,13 @@ def test_a_haircut_booked_in_one_text_then_yes(text, runtime, client):
     assert "Sorry, I didn't get that" in text(AMY, "Bob")  # asked once: a later word is not a name
 
 
-def test_no_to_the_name_question_keeps_the_booking(text, client):
+@pytest.mark.parametrize("answer", ["no thanks", "no", "skip", "Skip.", "nope", "rather not", "pass"])
+def test_no_to_the_name_question_keeps_the_booking_and_stores_no_name(text, client, answer):
     text(AMY, "haircut tomorrow at 3")
-    text(AMY, "yes")
-    assert text(AMY, "no thanks") == "OK. Text us any time."
-    assert [b["state"] for b in api_bookings(client)] == ["confirmed"]
+    assert text(AMY, "yes").endswith("What name should we put it under?")
+    assert text(AMY, answer) == "OK. Text us any time."
+    [booked] = api_bookings(client)
+    assert booked["state"] == "confirmed" and booked["customer"] == {"name": None, "phone": AMY}
 
 
 def test_a_booking_over_several_texts_and_a_change_of_mind(text, client):

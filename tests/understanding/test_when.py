@@ -37,6 +37,12 @@ def tenant():
     ("wensday at 10", MONDAY, date(2026, 11, 25), time(10)),
     ("thurday 4:15", MONDAY, date(2026, 11, 26), time(16, 15)),
     ("saturday at 5", MONDAY, date(2026, 11, 28), time(17)),
+    ("yesterday at 3", MONDAY, date(2026, 11, 22), time(15)),       # past days stay past: the agent says so
+    ("ayer", MONDAY, date(2026, 11, 22), None),
+    ("the day before yesterday", MONDAY, date(2026, 11, 21), None),
+    ("last friday", MONDAY, date(2026, 11, 20), None),
+    ("last monday", MONDAY, date(2026, 11, 16), None),
+    ("last friday", SATURDAY, date(2026, 11, 27), None),
     ("at 8", MONDAY, None, time(8)),
     ("at 12", MONDAY, None, time(12)),
     ("7am", MONDAY, None, time(7)),
