@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Iterable, NamedTuple
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import BigInteger, bindparam, func, insert, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from store.db import utcnow
@@ -119,11 +120,13 @@ def _open_numbers(session: Session, keys: list[CodeKey]):
 
 
 def lock_codes(session: Session, tenants: Iterable[str]) -> None:
-    """PostgreSQL: hold the tenants' code locks until commit (in one order: no deadlock)."""
+    """PostgreSQL: hold the tenants' code locks until commit, taken in one statement and in
+    one order (the keys sorted: unnest keeps the array's order), so never a deadlock."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    for tenant in sorted(tenants):
-        session.execute(select(func.pg_advisory_xact_lock(lock_key(tenant))))
+    keys = bindparam("keys", sorted({lock_key(tenant) for tenant in tenants}), type_=ARRAY(BigInteger))
+    key = func.unnest(keys).column_valued("key")
+    session.execute(select(func.count(func.pg_advisory_xact_lock(key))))
 
 
 def lock_key(tenant: str) -> int:
