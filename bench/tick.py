@@ -88,9 +88,13 @@ def make_runtime(url: str, redis_url: str | None, var_dir: str, tenants: TenantD
 
 
 def empty(runtime: Runtime) -> None:
+    tables = [table.name for table in Base.metadata.sorted_tables]
     with runtime.db.engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            connection.execute(table.delete())
+        if connection.dialect.name == "postgresql":
+            connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in reversed(tables):
+                connection.execute(text(f"DELETE FROM {name}"))
     runtime.redis.flushdb()
 
 

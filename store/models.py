@@ -67,7 +67,10 @@ class Message(Base):
                       # status leads so that SQLite, unanalyzed, prefers it to ix_messages_outbox
                       Index("ix_messages_held", "status", "tenant", "to_phone",
                             postgresql_where=text("status = 'held'"),
-                            sqlite_where=text("status = 'held'")))
+                            sqlite_where=text("status = 'held'")),
+                      Index("ix_messages_bundle", "bundle_id",
+                            postgresql_where=text("bundle_id IS NOT NULL"),
+                            sqlite_where=text("bundle_id IS NOT NULL")))
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant: Mapped[str] = mapped_column(Tenant)
     direction: Mapped[str] = mapped_column(String(3))

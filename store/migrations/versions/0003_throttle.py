@@ -15,6 +15,7 @@ depends_on = None
 
 HELD = sa.text("status = 'held'")
 RELEASED = sa.text("released_at IS NOT NULL")
+BUNDLED = sa.text("bundle_id IS NOT NULL")
 
 
 def upgrade() -> None:
@@ -27,10 +28,14 @@ def upgrade() -> None:
         # status leads so that SQLite, unanalyzed, prefers it to ix_messages_outbox
         batch_op.create_index('ix_messages_held', ['status', 'tenant', 'to_phone'], unique=False,
                               sqlite_where=HELD, postgresql_where=HELD)
+        # the foreign key's own index: without it each deleted message scans the table
+        batch_op.create_index('ix_messages_bundle', ['bundle_id'], unique=False,
+                              sqlite_where=BUNDLED, postgresql_where=BUNDLED)
 
 
 def downgrade() -> None:
     with op.batch_alter_table('messages', schema=None) as batch_op:
+        batch_op.drop_index('ix_messages_bundle')
         batch_op.drop_index('ix_messages_held')
         batch_op.drop_index('ix_messages_released')
         batch_op.drop_constraint('fk_messages_bundle_id', type_='foreignkey')
