@@ -118,8 +118,3 @@ def _owner(tenant: Tenant, _: str, assignee: str, task: Task | None) -> list[Per
 STEP_TARGETS: dict[str, Callable[[Tenant, str, str, Task | None], list[Person | None]]] = {
     "assignee": _assignee, "backup": _backup, "role": _role, "person": _person, "owner": _owner,
 }
-
-
-def describe_step(step: ChainStep) -> str:
-    """ "backup", "role:manager", with "urgent" when it is."""
-    return step.notify + (" (urgent)" if step.urgent else "")

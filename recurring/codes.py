@@ -151,14 +151,6 @@ def open_codes(session: Session, tenant: str, person: str) -> list[CodeRow]:
     return [code_row(row) for row in session.scalars(query)]
 
 
-def codes_of(session: Session, tenant: str, kind: str, item_id: int) -> dict[str, int]:
-    """Everyone's open code for one item: person id -> number."""
-    query = select(ReplyCode.person, ReplyCode.number).where(
-        ReplyCode.tenant == tenant, ReplyCode.kind == kind, ReplyCode.item_id == item_id,
-        ReplyCode.closed_at.is_(None))
-    return {person: number for person, number in session.execute(query)}
-
-
 def code_row(row: ReplyCode) -> CodeRow:
     return CodeRow(tenant=row.tenant, person=row.person, number=row.number, kind=row.kind,
                    item_id=row.item_id, open=row.closed_at is None, outcome=row.outcome,

@@ -49,7 +49,6 @@ if TYPE_CHECKING:
     from runtime import Runtime
 
 BATCH = 1000
-CLOSED = ("done", "late", "excused", "missed")
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,8 @@ Here the database gets a few long statements, and Python does little per value:
   time they were written) is sent once, not once a row;
 - a column's type processor runs once per distinct value (a tick's rows share a few
   slots and due times);
-- PostgreSQL reads the rows as one JSON document, each field with its column's own
-  type: INSERT ... SELECT FROM json_populate_recordset(NULL::table, :rows);
+- PostgreSQL reads the rows as one JSON document, each field as its column's type:
+  INSERT ... SELECT FROM json_to_recordset(:rows) AS r(tenant varchar(64), ...);
   SQLite gets pages of multi-row VALUES with plain ? parameters.
 
 Values go in and come back out through the columns' types (UTCDateTime stays aware
@@ -102,8 +102,9 @@ def _insert_json(connection: Connection, insert: Insert) -> list[tuple]:
     document = json.dumps([dict(zip(insert.varying, values)) for values in zip(*columns)])
     same = json.dumps({name: _convert(_to_json(connection, table, name), [value])[0]
                        for name, value in insert.same.items()})
+    types = ", ".join(f"{name} {table.c[name].type.compile(connection.dialect)}" for name in insert.varying)
     sql = insert.statement([f"r.{name}" for name in insert.varying] + [f"s.{name}" for name in insert.same],
-                           f"json_populate_recordset(NULL::{table.name}, %(rows)s) AS r, "
+                           f"json_to_recordset(%(rows)s) AS r({types}), "
                            f"json_populate_record(NULL::{table.name}, %(same)s) AS s")
     result = connection.exec_driver_sql(sql, {"rows": document, "same": same})
     return result.all() if insert.returns else []
@@ -134,7 +135,7 @@ def _to_driver(connection: Connection, table: Table, name: str) -> Process:
 
 
 def _to_json(connection: Connection, table: Table, name: str) -> Process:
-    """...and what PostgreSQL's json_populate_recordset reads into the column."""
+    """...and what PostgreSQL reads from a JSON document into the column."""
     column_type = table.c[name].type.dialect_impl(connection.dialect)
     if isinstance(column_type, JSON):
         return None  # a JSON column takes the document's value as it is

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from recurring.codes import (Answer, CodeKey, assign_code, assign_codes, closed_text, codes_of,
+from recurring.codes import (Answer, CodeKey, CodeRow, assign_code, assign_codes, closed_text,
                              item_for_code, open_codes, parse_answer, release_codes)
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -41,22 +41,20 @@ def test_a_code_names_its_open_item_or_the_last_one_it_named(session):
 
 
 def test_closed_text_says_how_it_ended():
-    from recurring.codes import CodeRow
     row = CodeRow(HARBOR, "dana", 3, "run", 1, open=False, outcome="missed", closed_by=None)
     assert closed_text(row) == "#3 was already closed as missed."
     late = CodeRow(HARBOR, "dana", 2, "run", 1, open=False, outcome="late", closed_by="sam")
     assert closed_text(late, "Sam") == "#2 was already done (late) by Sam."
 
 
-def test_open_codes_newest_first_and_codes_of_an_item(session):
+def test_open_codes_newest_first_and_closing_an_item_closes_everyones_code(session):
     assign_code(session, HARBOR, "dana", "run", 11, NOW)
     assign_code(session, HARBOR, "dana", "run", 12, NOW + timedelta(minutes=5))
     assign_code(session, HARBOR, "sam", "run", 12, NOW + timedelta(minutes=5))
     assert [(c.number, c.item_id) for c in open_codes(session, HARBOR, "dana")] == [(2, 12), (1, 11)]
-    assert codes_of(session, HARBOR, "run", 12) == {"dana": 2, "sam": 1}
-    release_codes(session, HARBOR, "run", 12, outcome="done", by="sam", now=NOW)
-    assert codes_of(session, HARBOR, "run", 12) == {}
+    assert release_codes(session, HARBOR, "run", 12, outcome="done", by="sam", now=NOW) == 2
     assert [c.item_id for c in open_codes(session, HARBOR, "dana")] == [11]
+    assert open_codes(session, HARBOR, "sam") == []
 
 
 def test_bulk_assignment_fills_gaps_in_order(session):
