@@ -37,7 +37,7 @@ BUNDLE_CHARS = 320  # two SMS segments, as every text Onward sends
 ITEM_CHARS = 72
 CODE = re.compile(r"#\d{1,3}[a-zA-Z]?\b|\b\d{1,3}[a-zA-Z]\b")  # 3t, 3A, #3: what an item is answered by
 FIRST_PART = re.compile(r"[.:;](?:\s|$)")  # the lead ends at its first full stop, colon or semicolon
-_ELLIPSIS = "…"
+_ELLIPSIS = "..."  # not the one-character ellipsis: outside GSM-7, it makes a text UCS-2 (70-char segments)
 
 
 def release_held(runtime: Runtime, now: datetime) -> int:

@@ -18,6 +18,7 @@ from recurring.proof import proof_kind, what_to_send
 
 MAX_CHARS = 320
 TITLE_CHARS = 60
+ELLIPSIS = "..."  # not the one-character ellipsis: outside GSM-7, it makes a text UCS-2 (70-char segments)
 DECIDERS = ("owner", "manager")  # may excuse, reassign and complete by code
 ENDINGS = {
     "taken": "{actor} is on it",
@@ -99,7 +100,8 @@ def ago(delta: timedelta) -> str:
 
 
 def shorten(text: str, room: int) -> str:
-    return text if len(text) <= room else text[:room - 1].rstrip() + "…"
+    """`text` in at most `room` characters, cut with "..." (plain GSM-7, unlike "…")."""
+    return text if len(text) <= room else text[:room - len(ELLIPSIS)].rstrip() + ELLIPSIS
 
 
 def fit(text: str) -> str:

@@ -218,7 +218,7 @@ def test_a_bundle_is_sent_like_any_text(runtime, app):
      "Lena missed Opening checklist (due 9:30 AM); reply 3t/3x/3r"),
     ("Booked #12: haircut Tue 3pm", "Booked #12: haircut Tue 3pm"),
     ("A very long notice without any instruction at the end, going on and on and on about things "
-     "nobody needs in a bundle", "A very long notice without any instruction at the end, going on and on…"),
+     "nobody needs in a bundle", "A very long notice without any instruction at the end, going on and..."),
 ])
 def test_a_brief_is_the_first_part_and_the_reply_codes(body, short):
     assert brief(body) == short and len(short) <= 72

@@ -177,6 +177,7 @@ def test_reminder_texts_ask_for_the_proof_and_stay_short(runtime):
     assert reminder_text(note, slot + note.due, slot, harbor.zone).endswith("Reply DONE and a short note.")
     wordy = cooler.model_copy(update={"steps": tuple(f"Step number {i} with some words" for i in range(30))})
     text = reminder_text(wordy, slot + wordy.due, slot, harbor.zone)
-    assert len(text) <= 320 and "…" in text and text.endswith("Reply DONE and the reading in F (33-41).")
+    assert len(text) <= 320 and "..." in text and text.isascii()
+    assert text.endswith("Reply DONE and the reading in F (33-41).")
     overnight = cooler.model_copy(update={"due": cooler.due * 24})
     assert "due by 12:00 PM Tue" in reminder_text(overnight, slot + overnight.due, slot, harbor.zone)
