@@ -35,8 +35,8 @@ TO = re.compile(r"^to\s+", re.IGNORECASE)
 # tried in order; the first pattern that matches names the intent.
 NOT_YET = re.compile(r"^(?:not (?:yet|done)|almost|nearly|still|running late|will do|didn'?t get to|haven'?t)\b")
 EXTRA: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"\b(?:what (?:do i have|are my tasks|is on my list)|whats on my list|what'?s on my list|my list)\b"),
-     "tasks"),
+    (re.compile(r"\b(?:what (?:do i have|do i need to do|are my tasks|is on my list)|what'?s on my list|my list"
+                r"|what(?:'?s| is) (?:open|due|left)(?: for me)?|anything (?:open|due|left) for me)\b"), "tasks"),
     (re.compile(r"\b(?:steps|instructions|how do i)\b"), "steps"),
     (re.compile(r"\b(?:i can'?t|i cannot|i can not|can'?t get to|unable to)\b"), "skip"),
     (re.compile(r"^(?:listo|lista|terminado|termine|hecho|ya quedo)\b"), "done"),
