@@ -1,4 +1,6 @@
-"""The built-in customer record: one row per tenant and phone, with a name once known."""
+"""The customer record in Onward's own database (the built-in CRM): one row per tenant and
+phone, with a name once known. Customers are created and named here only; an outside CRM
+hears of them afterwards, by a job (integrations/sync)."""
 from __future__ import annotations
 
 import re

@@ -1,7 +1,10 @@
-"""Customer records: one interface, a built-in and a generic HTTP implementation.
+"""Outside customer records: one interface, and a generic HTTP implementation.
 
-    BuiltinCrm   the customers table in Onward's own database (in the caller's session)
     HttpCrm      one configured HTTP request per booking change (tenant YAML: crm.http)
+
+The built-in CRM (`crm: builtin`) is no adapter: it is the customers table in Onward's own
+database, which agents/booking/customers.py writes in the booking's transaction, whatever
+the tenant's CRM. An outside CRM gets the same customer afterwards, by a job.
 """
 from __future__ import annotations
 
@@ -9,8 +12,6 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-
-from sqlalchemy.orm import Session
 
 from config.schema import Tenant
 
@@ -61,15 +62,11 @@ class Crm(ABC):
         """Create or update the customer's record; raise TemporaryError or PermanentError."""
 
 
-def make_crm(tenant: Tenant, session: Session | None = None) -> Crm:
-    """The tenant's CRM; the built-in one writes in `session`, the caller's transaction."""
+def make_crm(tenant: Tenant) -> Crm:
+    """The tenant's outside CRM (a tenant with the built-in one has none to call)."""
     http = tenant.integrations.http_crm
-    if http is not None:
-        from integrations.crm.http import HttpCrm
+    if http is None:
+        raise ValueError(f"{tenant.tenant} keeps its customers in Onward's database only: no outside CRM")
+    from integrations.crm.http import HttpCrm
 
-        return HttpCrm(http)
-    if session is None:
-        raise ValueError("the built-in CRM writes in the caller's session: pass it")
-    from integrations.crm.builtin import BuiltinCrm
-
-    return BuiltinCrm(session)
+    return HttpCrm(http)

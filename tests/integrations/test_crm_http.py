@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from config.schema import HttpCrm as HttpCrmConfig
 from integrations.crm import ContactChange
-from integrations.crm.builtin import BuiltinCrm
 from integrations.crm.http import HttpCrm, dig, fill
 from integrations.errors import PermanentError, TemporaryError
 from recurring.scheduler import tick
@@ -251,14 +250,6 @@ def test_url_placeholders_are_quoted(crm):
 ])
 def test_dig_reads_dotted_paths(data, path, expected):
     assert dig(data, path) == expected
-
-
-def test_the_builtin_crm_is_the_customers_table(session):
-    result = BuiltinCrm(session).upsert_contact(contact(name="Ana"), idempotency_key="unused")
-    again = BuiltinCrm(session).upsert_contact(contact(name="Ana Lima"), idempotency_key="unused")
-    assert result.external_id is None is again.external_id
-    [customer] = session.scalars(select(Customer)).all()
-    assert (customer.tenant, customer.phone, customer.name) == ("harbor-barbers", CUSTOMER, "Ana Lima")
 
 
 def contact(name: str | None = "Ana Lima") -> ContactChange:
