@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from agents.booking import messages
@@ -32,27 +32,38 @@ class Upkeep:
 
 
 def tend_bookings(runtime: Runtime, now: datetime) -> Upkeep:
-    """One pass over every tenant's bookings at `now`."""
+    """One pass over every tenant's bookings at `now`: one query for all tenants, and a
+    write transaction only when something is due (the usual pass has nothing to do)."""
+    with runtime.db.sessionmaker() as session:
+        lapsed = session.execute(LAPSED, {"now": now}).all()
+        due = session.execute(DUE, {"now": now}).all()
+    if not lapsed and not due:
+        return Upkeep()
     released = reminded = 0
-    with runtime.db.session() as session:
-        for tenant in runtime.tenants:
-            released += release_lapsed_holds(session, tenant, now)
-            reminded += queue_due_reminders(session, tenant, now)
+    with runtime.db.session() as session:  # each row is claimed again here: the read above may be stale
+        for tenant_id, booking_id, accepted_at in lapsed:
+            if (tenant := runtime.tenants.get(tenant_id)) is not None:
+                released += release_lapsed_hold(session, tenant, booking_id, accepted_at, now)
+        for tenant_id, booking_id in due:
+            if (tenant := runtime.tenants.get(tenant_id)) is not None:
+                reminded += queue_due_reminder(session, tenant, booking_id, now)
     return Upkeep(released=released, reminded=reminded)
 
 
-def release_lapsed_holds(session: Session, tenant: Tenant, now: datetime) -> int:
-    """Offers not taken in time are deleted; bookings whose deposit never came are
+LAPSED = select(Booking.tenant, Booking.id, Booking.accepted_at).where(
+    Booking.state == HELD, Booking.hold_expires_at <= bindparam("now")).order_by(Booking.id)
+DUE = select(Booking.tenant, Booking.id).where(
+    Booking.state == CONFIRMED, Booking.reminded_at.is_(None), Booking.remind_at <= bindparam("now"),
+    Booking.start > bindparam("now")).order_by(Booking.id)
+
+
+def release_lapsed_hold(session: Session, tenant: Tenant, booking_id: int, accepted_at: datetime | None,
+                        now: datetime) -> bool:
+    """An offer not taken in time is deleted; a booking whose deposit never came is
     cancelled and the customer is told."""
-    lapsed = select(Booking.id, Booking.accepted_at).where(
-        Booking.tenant == tenant.tenant, Booking.state == HELD, Booking.hold_expires_at <= now)
-    released = 0
-    for booking_id, accepted_at in session.execute(lapsed).all():
-        if accepted_at is None:
-            released += _delete_offer(session, booking_id, now)
-        else:
-            released += _cancel_unpaid(session, tenant, booking_id, now)
-    return released
+    if accepted_at is None:
+        return _delete_offer(session, booking_id, now)
+    return _cancel_unpaid(session, tenant, booking_id, now)
 
 
 def _delete_offer(session: Session, booking_id: int, now: datetime) -> bool:
@@ -80,21 +91,16 @@ def _cancel_unpaid(session: Session, tenant: Tenant, booking_id: int, now: datet
     return True
 
 
-def queue_due_reminders(session: Session, tenant: Tenant, now: datetime) -> int:
-    """Text each confirmed booking's customer once, `booking.reminder` before it starts."""
-    due = select(Booking.id).where(
-        Booking.tenant == tenant.tenant, Booking.state == CONFIRMED, Booking.reminded_at.is_(None),
+def queue_due_reminder(session: Session, tenant: Tenant, booking_id: int, now: datetime) -> bool:
+    """Text a confirmed booking's customer once, `booking.reminder` before it starts."""
+    claimed = session.execute(update(Booking).where(  # checked again: it may have just moved
+        Booking.id == booking_id, Booking.state == CONFIRMED, Booking.reminded_at.is_(None),
         Booking.remind_at <= now, Booking.start > now)
-    reminded = 0
-    for booking_id in session.scalars(due).all():
-        claimed = session.execute(update(Booking).where(  # checked again: it may have just moved
-            Booking.id == booking_id, Booking.state == CONFIRMED, Booking.reminded_at.is_(None),
-            Booking.remind_at <= now, Booking.start > now)
-            .values(reminded_at=now).execution_options(synchronize_session=False))
-        if claimed.rowcount == 1:
-            _text_reminder(session, tenant, session.get(Booking, booking_id, populate_existing=True))
-            reminded += 1
-    return reminded
+        .values(reminded_at=now).execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        return False
+    _text_reminder(session, tenant, session.get(Booking, booking_id, populate_existing=True))
+    return True
 
 
 def _text_reminder(session: Session, tenant: Tenant, booking: Booking) -> None:
