@@ -3,6 +3,7 @@ text, media. Bad forms raise BadInput with a reason the caller answers with a 40
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from datetime import datetime
 from typing import Mapping
 
@@ -62,6 +63,7 @@ def clean_text(text: str) -> str:
     return CONTROL_CHARS.sub("", text).strip()
 
 
+@lru_cache(maxsize=4096)  # every webhook parses its To and From; senders and numbers repeat
 def parse_phone(value: str, region: str = "US") -> str | None:
     """E.164 for anything that can be a phone number; None otherwise."""
     try:

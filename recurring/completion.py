@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from config.schema import Person, Tenant
@@ -18,11 +18,14 @@ from store.models import Proof, Run
 NOTIFIED_ROLES = ("manager", "owner")
 
 
+# Prepared once: every staff text asks it (the statement's cache key is built once, not per text).
+OPEN_RUNS_FOR = (select(Run).where(Run.tenant == bindparam("tenant"), Run.assignee == bindparam("person"),
+                                   Run.state == "open").order_by(Run.due_at, Run.id).with_for_update())
+
+
 def open_runs_for(session: Session, tenant: str, person_id: str) -> list[Run]:
     """A person's open runs, locked (PostgreSQL) so two texts at once can't both complete one."""
-    query = (select(Run).where(Run.tenant == tenant, Run.assignee == person_id, Run.state == "open")
-             .order_by(Run.due_at, Run.id).with_for_update())
-    return list(session.scalars(query))
+    return list(session.scalars(OPEN_RUNS_FOR, {"tenant": tenant, "person": person_id}))
 
 
 def open_run(session: Session, tenant: str, run_id: int) -> Run | None:
