@@ -22,10 +22,11 @@ from agents.person_intent import heard_in
 from agents.staff import StaffAgent
 from agents.understanding import Understanding
 from config.schema import Person
+from confirmations.length import shorten
 from recurring.codes import CodeRow, closed_text, item_for_code, open_codes
 from recurring.completion import open_run
 from recurring.escalation import excuse_run, reassign_run, take_run
-from recurring.escalation_texts import DECIDERS, clock, fit, shorten
+from recurring.escalation_texts import DECIDERS, clock, fit
 from recurring.proof import proof_kind, what_to_send
 from store.models import Finding, Run
 

@@ -23,9 +23,10 @@ from agents.person_intent import heard_in
 from agents.understanding import Understanding
 from agents.understanding.staff import SURE
 from config.schema import Person, Task
+from confirmations.length import shorten
 from confirmations.outbox import queue_message
 from recurring.codes import CodeKey, assign_codes, closed_text, item_for_code
-from recurring.findings import MAX_TEXT, close_finding, open_finding, open_findings, shorten
+from recurring.findings import MAX_TEXT, close_finding, open_finding, open_findings
 from recurring.owners import load_overrides, owner_of, set_owner
 from store.models import Finding
 

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from config.schema import Tenant
-from recurring.findings import MAX_TEXT, shorten
+from confirmations.length import shorten
+from recurring.findings import MAX_TEXT
 from store.models import Finding, Run
 
 LISTED_FINDINGS = 3

@@ -26,6 +26,7 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from confirmations.length import shorten
 from confirmations.outbox import OPTED_OUT_CODE, Text, mark_pending, opted_out_among, outbox_row, write_rows
 from confirmations.throttle import (CHUNK, IS_HELD, Held, chunks, held_by_recipient, read_ledger,
                                     recipients_waiting)
@@ -37,7 +38,6 @@ BUNDLE_CHARS = 320  # two SMS segments, as every text Onward sends
 ITEM_CHARS = 72
 CODE = re.compile(r"#\d{1,3}[a-zA-Z]?\b|\b\d{1,3}[a-zA-Z]\b")  # 3t, 3A, #3: what an item is answered by
 FIRST_PART = re.compile(r"[.:;](?:\s|$)")  # the lead ends at its first full stop, colon or semicolon
-_ELLIPSIS = "..."  # not the one-character ellipsis: outside GSM-7, it makes a text UCS-2 (70-char segments)
 
 
 def release_held(runtime: Runtime, now: datetime) -> int:
@@ -143,13 +143,6 @@ def brief(body: str, room: int = ITEM_CHARS) -> str:
     room -= len(answer)
     if len(lead) > room:
         lead = FIRST_PART.split(lead, 1)[0]
-    return _cut(lead.rstrip(" ."), room) + answer
+    return shorten(lead.rstrip(" ."), room) + answer
 
 
-def _cut(text: str, room: int) -> str:
-    if len(text) <= room:
-        return text
-    cut = text[:room - len(_ELLIPSIS)]
-    if " " in cut:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ;,.:") + _ELLIPSIS

@@ -17,8 +17,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from config.schema import DAYS, Tenant
+from confirmations.length import shorten
 from confirmations.outbox import queue_message
-from recurring.findings import MAX_TEXT, owners_of, shorten
+from recurring.findings import MAX_TEXT, owners_of
 from runtime import Runtime
 from store.models import DigestSent, Finding, Run
 

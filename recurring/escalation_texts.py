@@ -14,11 +14,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from config.schema import Person, Task, Tenant
+from confirmations.length import shorten
 from recurring.proof import proof_kind, what_to_send
 
 MAX_CHARS = 320
 TITLE_CHARS = 60
-ELLIPSIS = "..."  # not the one-character ellipsis: outside GSM-7, it makes a text UCS-2 (70-char segments)
 DECIDERS = ("owner", "manager")  # may excuse, reassign and complete by code
 ENDINGS = {
     "taken": "{actor} is on it",
@@ -97,11 +97,6 @@ def ago(delta: timedelta) -> str:
         hours, rest = divmod(minutes, 60)
         return f"{hours}h {rest}m" if rest else f"{hours}h"
     return f"{minutes // (24 * 60)}d"
-
-
-def shorten(text: str, room: int) -> str:
-    """`text` in at most `room` characters, cut with "..." (plain GSM-7, unlike "…")."""
-    return text if len(text) <= room else text[:room - len(ELLIPSIS)].rstrip() + ELLIPSIS
 
 
 def fit(text: str) -> str:

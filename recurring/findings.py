@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from config.schema import Person, Tenant
+from confirmations.length import shorten
 from confirmations.outbox import queue_message
 from recurring.codes import assign_code, lock_codes, release_codes
 from recurring.patterns import Pattern, patterns_of, went_wrong
@@ -80,12 +81,6 @@ def finding_text(finding: Finding, code: int) -> str:
         answers += f", or {code}O and a name to give the task to someone else"
     ending = f" {answers}."
     return "Pattern: " + shorten(finding.summary, MAX_TEXT - len("Pattern: ") - len(ending)) + ending
-
-
-def shorten(text: str, room: int) -> str:
-    """At most `room` characters; cut with "..." (GSM-7: an ellipsis character would make
-    the whole text UCS-2, at 70 characters a segment)."""
-    return text if len(text) <= room else text[:room - 3].rstrip(" ,:;") + "..."
 
 
 def owners_of(tenant: Tenant) -> list[Person]:

@@ -14,9 +14,9 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from config.schema import Person, ProofRule, Task
+from confirmations.length import shorten
 
 MAX_CHARS = 320
-_ELLIPSIS = "..."  # not the one-character ellipsis: outside GSM-7, it makes a text UCS-2 (70-char segments)
 
 
 def reminder_text(task: Task, due_at: datetime, slot: datetime, zone: ZoneInfo) -> str:
@@ -26,8 +26,8 @@ def reminder_text(task: Task, due_at: datetime, slot: datetime, zone: ZoneInfo) 
     steps = "; ".join(task.steps)
     room = MAX_CHARS - len(head) - len(tail)
     if steps and room > len(": .") + 8:
-        return f"{head}: {_stop(_cut(steps, room - len(': .')))}{tail}"
-    return _stop(_cut(head, MAX_CHARS - len(tail) - 1)) + tail
+        return f"{head}: {_stop(shorten(steps, room - len(': .')))}{tail}"
+    return _stop(shorten(head, MAX_CHARS - len(tail) - 1)) + tail
 
 
 @lru_cache(maxsize=1024)  # a tick asks it for every run of a slot
@@ -64,14 +64,6 @@ def _num(value: float) -> str:
     return f"{value:g}"
 
 
-def _cut(text: str, room: int) -> str:
-    """`text` in at most `room` characters, cut at a word with an ellipsis."""
-    if len(text) <= room:
-        return text
-    cut = text[:room - len(_ELLIPSIS)]
-    if " " in cut:
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ;,.:") + _ELLIPSIS
 
 
 def _stop(text: str) -> str:

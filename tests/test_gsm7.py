@@ -9,7 +9,8 @@ import pytest
 
 from config.schema import Person, Task, Tenant
 from confirmations.bundles import BUNDLE_CHARS, ITEM_CHARS, bundle_head, brief, item_line
-from recurring.escalation_texts import MAX_CHARS, TITLE_CHARS, ending_text, shorten, step_text
+from confirmations.length import shorten
+from recurring.escalation_texts import MAX_CHARS, TITLE_CHARS, ending_text, step_text
 from recurring.reminders import reminder_text
 
 # GSM 03.38 default alphabet, without the escape table (those cost two characters each)
