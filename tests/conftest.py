@@ -17,6 +17,7 @@ from config.settings import load_settings
 from server import create_app
 from store.migrate import upgrade
 from store.models import Base
+from tests.fakes.twilio_media import MediaServer
 
 TESTS = Path(__file__).resolve().parent
 PUBLIC_BASE_URL = "https://onward.example.com"
@@ -30,6 +31,9 @@ TEST_ENV = {
     "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
     "ONWARD_CONFIG_DIR": str(TESTS / "tenants"),
 }
+# The Twilio account of the tests that talk to a local fake of Twilio (its API, its media URLs).
+TWILIO_ACCOUNT_SID = "AC" + "1" * 32
+TWILIO_AUTH_TOKEN = "fake-twilio-auth-token"
 
 
 # Under pytest-xdist each worker ("gw0", "gw1"...) gets its own PostgreSQL database and
@@ -189,6 +193,14 @@ class Twilio:
 @pytest.fixture
 def twilio(live_server, runtime):
     return Twilio(live_server, runtime.settings.signing_token)
+
+
+@pytest.fixture
+def media():
+    """Twilio's MMS media URLs on 127.0.0.1, for the test Twilio account (tests/fakes/twilio_media.py)."""
+    server = MediaServer(TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -9,17 +9,10 @@ from config.settings import load_settings
 from integrations.errors import PermanentError
 from integrations.media import (ForbiddenMedia, MediaTooLarge, UnsupportedMedia, capture_time, fetch_image,
                                 is_allowed, store_image)
-from tests.fakes.twilio_media import MediaServer, jpeg, png
+from tests.conftest import TWILIO_ACCOUNT_SID as SID, TWILIO_AUTH_TOKEN as TOKEN
+from tests.fakes.twilio_media import jpeg, png
 
-SID, TOKEN = "AC" + "1" * 32, "media-token"
 MEDIA_PATH = f"/2010-04-01/Accounts/{SID}/Messages/MM{'2' * 32}/Media/ME{'3' * 32}"
-
-
-@pytest.fixture
-def media():
-    server = MediaServer(SID, TOKEN)
-    yield server
-    server.stop()
 
 
 @pytest.fixture

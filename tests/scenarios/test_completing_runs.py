@@ -15,21 +15,13 @@ from config.settings import load_settings
 from server import create_app
 from store.db import utcnow
 from store.models import ConversationSession, Message, Proof, Run
-from tests.conftest import Twilio
-from tests.fakes.twilio_media import MediaServer, jpeg, png
+from tests.conftest import TWILIO_ACCOUNT_SID as SID, TWILIO_AUTH_TOKEN as TOKEN, Twilio
+from tests.fakes.twilio_media import jpeg, png
 
-SID, TOKEN = "AC" + "5" * 32, "scenario-auth-token"
 DANA, MARCO, LENA, SAM = "+16175550101", "+16175550102", "+16175550103", "+16175550104"
 TITLES = {"opening": "Opening checklist", "jars": "Change the disinfectant jars",
           "cooler": "Product cooler temperature", "cash": "Closing cash count",
           "handoff-note": "End-of-day note for the morning shift"}
-
-
-@pytest.fixture
-def media():
-    server = MediaServer(SID, TOKEN)
-    yield server
-    server.stop()
 
 
 @pytest.fixture
