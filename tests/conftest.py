@@ -17,6 +17,7 @@ from config.settings import load_settings
 from server import create_app
 from store.migrate import upgrade
 from store.models import Base
+from tests.fakes.twilio_api import FakeTwilioApi
 from tests.fakes.twilio_media import MediaServer
 
 TESTS = Path(__file__).resolve().parent
@@ -34,6 +35,12 @@ TEST_ENV = {
 # The Twilio account of the tests that talk to a local fake of Twilio (its API, its media URLs).
 TWILIO_ACCOUNT_SID = "AC" + "1" * 32
 TWILIO_AUTH_TOKEN = "fake-twilio-auth-token"
+
+
+def twilio_env(base_url: str) -> dict:
+    """Settings for the test Twilio account, with its API (and media URLs) at base_url."""
+    return {"TWILIO_ACCOUNT_SID": TWILIO_ACCOUNT_SID, "TWILIO_AUTH_TOKEN": TWILIO_AUTH_TOKEN,
+            "TWILIO_API_BASE_URL": base_url}
 
 
 # Under pytest-xdist each worker ("gw0", "gw1"...) gets its own PostgreSQL database and
@@ -196,8 +203,16 @@ def twilio(live_server, runtime):
 
 
 @pytest.fixture
+def twilio_api():
+    """A Twilio-compatible Messages API on 127.0.0.1 for the test Twilio account (tests/fakes/twilio_api.py)."""
+    api = FakeTwilioApi(TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN).start()
+    yield api
+    api.stop()
+
+
+@pytest.fixture
 def media():
-    """Twilio's MMS media URLs on 127.0.0.1, for the test Twilio account (tests/fakes/twilio_media.py)."""
+    """Twilio's MMS media URLs on 127.0.0.1 for the test Twilio account (tests/fakes/twilio_media.py)."""
     server = MediaServer(TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)
     yield server
     server.stop()

@@ -8,20 +8,10 @@ from rq import SimpleWorker
 from config.settings import load_settings
 from confirmations.outbox import queue_message
 from server import create_app
-from tests.conftest import HARBOR_NUMBER
-from tests.fakes.twilio_api import FakeTwilioApi
+from tests.conftest import HARBOR_NUMBER, twilio_env
 
-ACCOUNT_SID = "AC" + "1" * 32
-AUTH_TOKEN = "fake-twilio-auth-token"
 TENANT = "harbor-barbers"
 CUSTOMER = "+16175550199"
-
-
-@pytest.fixture
-def twilio_api():
-    api = FakeTwilioApi(ACCOUNT_SID, AUTH_TOKEN).start()
-    yield api
-    api.stop()
 
 
 @pytest.fixture
@@ -41,15 +31,10 @@ def make_app(env):
         app.extensions["onward"].db.dispose()
 
 
-def twilio_env(api: FakeTwilioApi) -> dict:
-    return {"TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-            "TWILIO_API_BASE_URL": api.url}
-
-
 @pytest.fixture
 def twilio_app(make_app, twilio_api):
     """Sends through the fake Twilio API; failed sends are retried at once (no waiting)."""
-    app = make_app(twilio_env(twilio_api), send_retry_intervals=(0, 0, 0))
+    app = make_app(twilio_env(twilio_api.url), send_retry_intervals=(0, 0, 0))
     with app.app_context():
         yield app
 

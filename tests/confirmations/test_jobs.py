@@ -14,8 +14,8 @@ from integrations.messaging.twilio import TwilioMessaging
 from runtime import QUEUE_NAME
 from store.db import utcnow
 from store.models import Message, OptOut
-from tests.conftest import PUBLIC_BASE_URL
-from tests.confirmations.conftest import CUSTOMER, TENANT, queue_text, run_worker, twilio_env
+from tests.conftest import PUBLIC_BASE_URL, twilio_env
+from tests.confirmations.conftest import CUSTOMER, TENANT, queue_text, run_worker
 from tests.fakes.twilio_api import Fail, Hang
 
 
@@ -62,7 +62,7 @@ def test_a_temporary_failure_is_retried_until_it_goes_out(twilio_runtime, twilio
 
 
 def test_a_failed_send_waits_for_its_backoff_and_is_not_sent_twice(make_app, twilio_api):
-    app = make_app(twilio_env(twilio_api))  # the default backoff: 30 s first
+    app = make_app(twilio_env(twilio_api.url))  # the default backoff: 30 s first
     runtime = app.extensions["onward"]
     twilio_api.script(Fail(500, code=20500))
     message_id = queue_text(runtime)
@@ -145,7 +145,7 @@ def test_worker_burst_sends_what_is_queued_and_exits(twilio_app, twilio_runtime,
 
 def test_worker_burst_runs_a_due_retry_even_when_another_scheduler_holds_the_lock(
         make_app, twilio_api):
-    app = make_app(twilio_env(twilio_api))
+    app = make_app(twilio_env(twilio_api.url))
     runtime = app.extensions["onward"]
     twilio_api.script(Fail(500))
     message_id = queue_text(runtime)

@@ -17,7 +17,8 @@ from recurring.scheduler import TickResult, tick
 from runtime import QUEUE_NAME
 from store.db import utcnow
 from store.models import Message
-from tests.confirmations.conftest import queue_text, run_worker, twilio_env
+from tests.conftest import twilio_env
+from tests.confirmations.conftest import queue_text, run_worker
 
 LATER = timedelta(minutes=1)  # past the sweeper's grace for rows just written
 
@@ -104,9 +105,9 @@ def test_sent_failed_and_inbound_rows_are_not_swept(app, runtime):
 
 
 def test_a_redis_outage_is_survived_and_the_text_goes_out_once(make_app, twilio_api):
-    live = make_app(twilio_env(twilio_api), send_retry_intervals=(0, 0, 0))
+    live = make_app(twilio_env(twilio_api.url), send_retry_intervals=(0, 0, 0))
     runtime = live.extensions["onward"]
-    dead = make_app({**twilio_env(twilio_api), "REDIS_URL": "redis://127.0.0.1:1/0"}, flush=False)
+    dead = make_app({**twilio_env(twilio_api.url), "REDIS_URL": "redis://127.0.0.1:1/0"}, flush=False)
     dead_runtime = dead.extensions["onward"]
 
     message_id = queue_text(dead_runtime)  # commits although Redis is down

@@ -9,7 +9,7 @@ from config.settings import load_settings
 from integrations.errors import PermanentError
 from integrations.media import (ForbiddenMedia, MediaTooLarge, UnsupportedMedia, capture_time, fetch_image,
                                 is_allowed, store_image)
-from tests.conftest import TWILIO_ACCOUNT_SID as SID, TWILIO_AUTH_TOKEN as TOKEN
+from tests.conftest import TWILIO_ACCOUNT_SID as SID, twilio_env
 from tests.fakes.twilio_media import jpeg, png
 
 MEDIA_PATH = f"/2010-04-01/Accounts/{SID}/Messages/MM{'2' * 32}/Media/ME{'3' * 32}"
@@ -17,8 +17,7 @@ MEDIA_PATH = f"/2010-04-01/Accounts/{SID}/Messages/MM{'2' * 32}/Media/ME{'3' * 3
 
 @pytest.fixture
 def settings(media, tmp_path):
-    return load_settings({"TWILIO_ACCOUNT_SID": SID, "TWILIO_AUTH_TOKEN": TOKEN,
-                          "TWILIO_API_BASE_URL": media.url, "ONWARD_VAR_DIR": str(tmp_path)})
+    return load_settings({**twilio_env(media.url), "ONWARD_VAR_DIR": str(tmp_path)})
 
 
 def test_an_image_is_fetched_with_the_accounts_credentials_and_hashed(media, settings):

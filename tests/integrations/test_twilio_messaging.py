@@ -11,43 +11,34 @@ from integrations.errors import PermanentError, TemporaryError
 from integrations.messaging import SendResult, make_messaging
 from integrations.messaging.console import ConsoleMessaging
 from integrations.messaging.twilio import RebasedHttpClient, TwilioMessaging
-from tests.fakes.twilio_api import Fail, FakeTwilioApi, Hang
+from tests.conftest import TWILIO_ACCOUNT_SID as ACCOUNT_SID, TWILIO_AUTH_TOKEN as AUTH_TOKEN, twilio_env
+from tests.fakes.twilio_api import Fail, Hang
 
-ACCOUNT_SID = "AC" + "2" * 32
-AUTH_TOKEN = "integration-test-token"
 FROM = "+16175550100"
 TO = "+16175550199"
 CALLBACK = "https://onward.example.com/twilio/status"
 
 
-@pytest.fixture
-def api():
-    api = FakeTwilioApi(ACCOUNT_SID, AUTH_TOKEN).start()
-    yield api
-    api.stop()
-
-
 def settings_for(base_url: str | None, **env):
-    return load_settings({"TWILIO_ACCOUNT_SID": ACCOUNT_SID, "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-                          "TWILIO_API_BASE_URL": base_url or "", **env})
+    return load_settings({**twilio_env(base_url or ""), **env})
 
 
 @pytest.fixture
-def sender(api):
-    return TwilioMessaging(settings_for(api.url), timeout=0.5)
+def sender(twilio_api):
+    return TwilioMessaging(settings_for(twilio_api.url), timeout=0.5)
 
 
 def send(sender, **extra):
     return sender.send(to=TO, from_=FROM, body="See you at 3pm.", **extra)
 
 
-def test_a_text_is_created_through_the_messages_api(api, sender):
+def test_a_text_is_created_through_the_messages_api(twilio_api, sender):
     result = send(sender, status_callback=CALLBACK, media=["https://example.com/a.jpg",
                                                            "https://example.com/b.jpg"])
 
     assert isinstance(result, SendResult)
     assert result.sid.startswith("SM") and result.status == "queued"
-    [request] = api.requests
+    [request] = twilio_api.requests
     assert request.method == "POST"
     assert request.path == f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
     assert request.auth == (ACCOUNT_SID, AUTH_TOKEN)
@@ -57,9 +48,9 @@ def test_a_text_is_created_through_the_messages_api(api, sender):
     assert request.form["MediaUrl"] == ["https://example.com/a.jpg", "https://example.com/b.jpg"]
 
 
-def test_without_a_callback_or_media_none_is_asked_for(api, sender):
+def test_without_a_callback_or_media_none_is_asked_for(twilio_api, sender):
     send(sender)
-    [request] = api.requests
+    [request] = twilio_api.requests
     assert "StatusCallback" not in request.form and "MediaUrl" not in request.form
 
 
@@ -88,24 +79,24 @@ def test_requests_are_rebased_onto_the_configured_api(url, base, expected):
     (Fail(401, code=20003, message="Authenticate"), PermanentError, "20003"),
     (Fail(404, code=20404), PermanentError, "20404"),
 ])
-def test_api_errors_are_translated(api, sender, answer, error, code):
-    api.script(answer)
+def test_api_errors_are_translated(twilio_api, sender, answer, error, code):
+    twilio_api.script(answer)
     with pytest.raises((TemporaryError, PermanentError)) as caught:
         send(sender)
     assert type(caught.value) is error
     assert caught.value.code == code
-    assert len(api.requests) == 1
+    assert len(twilio_api.requests) == 1
 
 
-def test_wrong_credentials_are_a_permanent_error(api):
-    sender = TwilioMessaging(settings_for(api.url, TWILIO_AUTH_TOKEN="wrong"), timeout=0.5)
+def test_wrong_credentials_are_a_permanent_error(twilio_api):
+    sender = TwilioMessaging(settings_for(twilio_api.url, TWILIO_AUTH_TOKEN="wrong"), timeout=0.5)
     with pytest.raises(PermanentError) as caught:
         send(sender)
     assert caught.value.code == "20003"
 
 
-def test_a_hanging_api_is_a_temporary_error_after_the_timeout(api, sender):
-    api.script(Hang())
+def test_a_hanging_api_is_a_temporary_error_after_the_timeout(twilio_api, sender):
+    twilio_api.script(Hang())
     started = time.monotonic()
     with pytest.raises(TemporaryError) as caught:
         send(sender)
@@ -121,8 +112,8 @@ def test_an_unreachable_api_is_a_temporary_error():
     assert "ConnectionError" in str(caught.value)
 
 
-def test_make_messaging_picks_twilio_only_with_credentials(api):
-    assert isinstance(make_messaging(settings_for(api.url)), TwilioMessaging)
+def test_make_messaging_picks_twilio_only_with_credentials(twilio_api):
+    assert isinstance(make_messaging(settings_for(twilio_api.url)), TwilioMessaging)
     assert isinstance(make_messaging(load_settings({})), ConsoleMessaging)
 
 

@@ -15,7 +15,7 @@ from config.settings import load_settings
 from server import create_app
 from store.db import utcnow
 from store.models import ConversationSession, Message, Proof, Run
-from tests.conftest import TWILIO_ACCOUNT_SID as SID, TWILIO_AUTH_TOKEN as TOKEN, Twilio
+from tests.conftest import TWILIO_ACCOUNT_SID as SID, TWILIO_AUTH_TOKEN as TOKEN, Twilio, twilio_env
 from tests.fakes.twilio_media import jpeg, png
 
 DANA, MARCO, LENA, SAM = "+16175550101", "+16175550102", "+16175550103", "+16175550104"
@@ -26,8 +26,7 @@ TITLES = {"opening": "Opening checklist", "jars": "Change the disinfectant jars"
 
 @pytest.fixture
 def app(env, media):
-    app = create_app(load_settings({**env, "TWILIO_ACCOUNT_SID": SID, "TWILIO_AUTH_TOKEN": TOKEN,
-                                    "TWILIO_API_BASE_URL": media.url}))
+    app = create_app(load_settings({**env, **twilio_env(media.url)}))
     app.extensions["onward"].redis.flushdb()
     yield app
     app.extensions["onward"].db.dispose()

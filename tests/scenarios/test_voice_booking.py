@@ -17,11 +17,9 @@ from sqlalchemy import select
 from config.settings import load_settings
 from server import create_app
 from store.models import Booking, Customer, Message
-from tests.conftest import HARBOR_NUMBER, PUBLIC_BASE_URL
+from tests.conftest import HARBOR_NUMBER, PUBLIC_BASE_URL, TWILIO_ACCOUNT_SID, twilio_env
 from tests.conversation.test_voice import Call
-from tests.fakes.twilio_api import FakeTwilioApi
 
-ACCOUNT, TOKEN = "AC" + "7" * 32, "voice-scenario-token"
 SAM, MARCO = "+16175550150", "+16175550102"
 SHOP = ZoneInfo("America/New_York")
 
@@ -37,16 +35,8 @@ def spoken(day: date, clock: str) -> str:
 
 
 @pytest.fixture
-def twilio_api():
-    api = FakeTwilioApi(ACCOUNT, TOKEN).start()
-    yield api
-    api.stop()
-
-
-@pytest.fixture
 def app(env, twilio_api):
-    app = create_app(load_settings({**env, "TWILIO_ACCOUNT_SID": ACCOUNT, "TWILIO_AUTH_TOKEN": TOKEN,
-                                    "TWILIO_API_BASE_URL": twilio_api.url}))
+    app = create_app(load_settings({**env, **twilio_env(twilio_api.url)}))
     app.extensions["onward"].redis.flushdb()
     yield app
     app.extensions["onward"].db.dispose()
@@ -122,7 +112,7 @@ def test_a_caller_asks_for_a_person_and_the_operator_hears_what_they_want_first(
 
     # Marco picks up: Twilio fetches the whisper for his leg of the call, then joins the two.
     whisper = twilio.post(number.get("url").removeprefix(PUBLIC_BASE_URL), {
-        "CallSid": twilio.next_sid("CA"), "ParentCallSid": call.sid, "AccountSid": ACCOUNT,
+        "CallSid": twilio.next_sid("CA"), "ParentCallSid": call.sid, "AccountSid": TWILIO_ACCOUNT_SID,
         "From": SAM, "To": MARCO, "Direction": "outbound-dial", "CallStatus": "in-progress"})
     assert ET.fromstring(whisper.text).find("Say").text == (
         f"A caller at 617 555 0150 wants a beard trim on {day:%A} at 11 AM.")
