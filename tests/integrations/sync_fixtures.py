@@ -1,6 +1,6 @@
 """Shared by the integration-sync tests: an app whose harbor-barbers tenant has an outside
-CRM and/or Stripe configured, bookings written with queue_booking_sync as the booking engine
-does, and a burst RQ worker."""
+CRM and/or Stripe configured, a fake contacts API for the CRM, bookings written with
+queue_booking_sync as the booking engine does, and a burst RQ worker."""
 from __future__ import annotations
 
 import re
@@ -17,12 +17,14 @@ from config.settings import load_settings
 from integrations.sync import queue_booking_sync
 from server import create_app
 from store.models import Booking, Customer, IntegrationJob, Message
+from tests.fakes.crm_api import FakeCrm
 
 TENANTS = Path(__file__).resolve().parent.parent / "tenants"
 TENANT = "harbor-barbers"
 CUSTOMER = "+16175550199"
 OPERATOR = "+16175550102"  # marco, harbor's operator
 START = datetime(2026, 11, 24, 19, 0, tzinfo=timezone.utc)  # Tue 2:00 PM in Boston
+CRM_TOKEN = "crm-secret"  # the bearer token the fake CRM asks for
 
 
 def tenant_dir(tmp_path: Path, integrations: str) -> Path:
@@ -35,6 +37,14 @@ def tenant_dir(tmp_path: Path, integrations: str) -> Path:
     assert section.search(text), "harbor-barbers.yaml has no integrations section"
     harbor.write_text(section.sub(lambda _: "integrations:\n" + integrations.rstrip() + "\n", text))
     return folder
+
+
+@pytest.fixture
+def crm():
+    """The outside CRM's contacts API on 127.0.0.1 (tests/fakes/crm_api.py)."""
+    api = FakeCrm(token=CRM_TOKEN).start()
+    yield api
+    api.stop()
 
 
 @pytest.fixture

@@ -15,18 +15,10 @@ from integrations.crm.http import HttpCrm, dig, fill
 from integrations.errors import PermanentError, TemporaryError
 from recurring.scheduler import tick
 from store.models import Booking, Customer
-from tests.fakes.crm_api import Fail, FakeCrm, Hang
-from tests.integrations.sync_fixtures import (CUSTOMER, OPERATOR, book, change, jobs_of, later, make_app,  # noqa: F401
-                                              run_worker, texts_to)
-
-TOKEN = "crm-secret"
-
-
-@pytest.fixture
-def crm():
-    api = FakeCrm(token=TOKEN).start()
-    yield api
-    api.stop()
+from tests.fakes.crm_api import Fail, Hang
+from tests.integrations.sync_fixtures import CRM_TOKEN as TOKEN
+from tests.integrations.sync_fixtures import (CUSTOMER, OPERATOR, book, change, crm, jobs_of, later,  # noqa: F401
+                                              make_app, run_worker, texts_to)
 
 
 def crm_yaml(url: str, timeout: str = "2s") -> str:

@@ -15,18 +15,9 @@ from integrations.sync import job_id, queue_booking_sync
 from integrations.sync.jobs import claim
 from integrations.sync.sweeper import sweep_integration_jobs
 from store.models import Booking, Customer, IntegrationJob
-from tests.fakes.crm_api import FakeCrm
-from tests.integrations.sync_fixtures import (CUSTOMER, OPERATOR, START, TENANT, book, jobs_of, later,  # noqa: F401
-                                              make_app, run_worker, texts_to)
-
-TOKEN = "crm-secret"
-
-
-@pytest.fixture
-def crm():
-    api = FakeCrm(token=TOKEN).start()
-    yield api
-    api.stop()
+from tests.integrations.sync_fixtures import CRM_TOKEN as TOKEN
+from tests.integrations.sync_fixtures import (CUSTOMER, OPERATOR, START, TENANT, book, crm, jobs_of,  # noqa: F401
+                                              later, make_app, run_worker, texts_to)
 
 
 def crm_yaml(url: str) -> str:
