@@ -23,23 +23,13 @@ from routing.router import CHAINS
 from server import create_app
 from store.db import utcnow
 from store.models import Execution, Proof, Run
-from tests.understanding.chat_server import ChatServer, Reply, Script, proposal, sent_text
+from tests.understanding.chat_fixtures import script, server  # noqa: F401 - fixtures
+from tests.understanding.chat_server import Reply, proposal, sent_text
 
 LENA, SAM = "+16175550103", "+16175550104"
 TITLES = {"jars": "Change the disinfectant jars", "cooler": "Product cooler temperature",
           "cash": "Closing cash count"}
 UNREADABLE = "fridge is sitting at thirty eight"  # no digits, no command word: the rules are unsure
-
-
-@pytest.fixture
-def script():
-    return Script()
-
-
-@pytest.fixture
-def server(script):
-    with ChatServer(script) as running:
-        yield running
 
 
 @pytest.fixture

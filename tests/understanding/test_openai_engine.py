@@ -15,22 +15,12 @@ from agents.understanding import describe, engine_for, understand, understand_in
 from agents.understanding.engine import ModelEngine, Understander
 from config.settings import load_settings
 from integrations.llm.openai import OpenAIModel
-from tests.understanding.chat_server import ChatServer, Reply, Script, proposal, sent_text, system_prompt
+from tests.understanding.chat_fixtures import script, server  # noqa: F401 - fixtures
+from tests.understanding.chat_server import Reply, proposal, sent_text, system_prompt
 from tests.understanding.labelled import harbor
 
 NOW = datetime.fromisoformat("2026-11-23T10:00:00-05:00")
 UNSURE_TEXT = "Do you guys do hot towel shaves?"  # the rules read this with low confidence
-
-
-@pytest.fixture
-def script():
-    return Script()
-
-
-@pytest.fixture
-def server(script):
-    with ChatServer(script) as running:
-        yield running
 
 
 @pytest.fixture
