@@ -56,16 +56,6 @@ def app(make_app, stripe_api):
         yield app
 
 
-@pytest.fixture
-def runtime(app):
-    return app.extensions["onward"]
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
 def booking_state(runtime, booking_id: int) -> Booking:
     with runtime.db.session() as session:
         return session.get(Booking, booking_id)

@@ -40,11 +40,6 @@ def app(make_app, crm):
         yield app
 
 
-@pytest.fixture
-def runtime(app):
-    return app.extensions["onward"]
-
-
 def unreachable_redis() -> Redis:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
