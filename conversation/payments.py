@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from config.schema import Tenant
 from integrations.payments import InvalidWebhook, PaymentEventInfo, make_payments
 from integrations.sync import queue_booking_sync
-from integrations.sync.notices import tell_operator
+from agents.booking.notices import tell_operator
 from runtime import current_runtime
 from store.db import utcnow
 from store.models import Booking, PaymentEvent

@@ -11,6 +11,7 @@ from typing import Sequence
 
 from agents.booking.availability import hours_on
 from config.schema import DAYS, Service, Tenant, days_of
+from confirmations.length import shorten
 from store.models import Booking
 
 LIMIT = 320
@@ -43,7 +44,7 @@ def say(voice: bool) -> str:
 
 
 def fit(text: str) -> str:
-    return text if len(text) <= LIMIT else text[:LIMIT - 3].rstrip() + "..."
+    return shorten(text, LIMIT)
 
 
 def price_of(service: Service) -> str:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from agents.booking.lifecycle import service_of
+from agents.booking.messages import clock_at, money, when
+from agents.booking.notices import tell_operator
 from config.schema import Tenant
+from confirmations.length import shorten
 from confirmations.outbox import queue_message
 from store.models import Booking
 
@@ -20,17 +23,8 @@ STEP_WORDS = {
 }
 
 
-def when(tenant: Tenant, at: datetime) -> str:
-    local = at.astimezone(tenant.zone)
-    return f"{local:%a %b} {local.day} at {local:%I:%M %p}".replace(" 0", " ")
-
-
-def money(amount: Decimal) -> str:
-    return f"${amount:,.2f}"
-
-
 def service_name(tenant: Tenant, service_id: str) -> str:
-    service = next((s for s in tenant.services if s.id == service_id), None)
+    service = service_of(tenant, service_id)
     return service.name if service else service_id
 
 
@@ -38,7 +32,7 @@ def queue_deposit_link(session: Session, tenant: Tenant, booking: Booking, phone
                        expires_at: datetime) -> None:
     body = (f"{tenant.name}: to confirm your {service_name(tenant, booking.service)} on "
             f"{when(tenant, booking.start)}, pay the {money(booking.deposit)} deposit by "
-            f"{expires_at.astimezone(tenant.zone):%I:%M %p}".replace(" 0", " ") + f": {url}")
+            f"{clock_at(tenant, expires_at)}: {url}")
     queue_message(session, tenant=tenant.tenant, to=phone, from_=tenant.numbers[0], body=body,
                   purpose="confirmation")
 
@@ -47,23 +41,8 @@ def queue_failure_notice(session: Session, tenant: Tenant, booking: Booking, ste
                          attempts: int, error: str) -> None:
     """Text the operator (or the owner) that a write to an outside system failed for good."""
     tries = "1 try" if attempts == 1 else f"{attempts} tries"
-    tell_operator(session, tenant, f"Onward: could not {STEP_WORDS.get(step, step)} for booking "
-                  f"#{booking.id} ({service_name(tenant, booking.service)}, {when(tenant, booking.start)}) "
-                  f"after {tries}: {error[:90]}. The booking is kept; please handle it by hand.")
-
-
-def tell_operator(session: Session, tenant: Tenant, body: str) -> None:
-    """A notice to the operator, or the owner when there is no operator."""
-    phone = operator_phone(tenant)
-    if phone is None:
+    body = shorten(f"Onward: could not {STEP_WORDS.get(step, step)} for booking #{booking.id} "
+                   f"({service_name(tenant, booking.service)}, {when(tenant, booking.start)}) after {tries}: "
+                   f"{error[:90]}. The booking is kept; please handle it by hand.", 320)
+    if not tell_operator(session, tenant, body):
         log.error("%s has no operator or owner to tell: %s", tenant.tenant, body)
-        return
-    queue_message(session, tenant=tenant.tenant, to=phone, from_=tenant.numbers[0], body=body[:320],
-                  purpose="notice")
-
-
-def operator_phone(tenant: Tenant) -> str | None:
-    person = tenant.person(tenant.operator) if tenant.operator else None
-    if person is None:
-        person = next((p for p in tenant.people if p.role == "owner"), None)
-    return person.phone if person else None
