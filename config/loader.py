@@ -142,12 +142,16 @@ def _e164(value: Any, country: str, file: str, where: str, problems: list[Config
 
 
 def normalise_phone(value: str, country: str = "US") -> str | None:
-    """E.164 form of a phone number, or None when it is not a valid number."""
+    """E.164 form of a phone number, or None when it is not one.
+
+    Any number phonenumbers parses to a whole number of the right length is taken, as
+    the webhooks take it: unassigned ranges such as 555-123-4567 are test numbers too.
+    A local-only number (no area code) or a wrong length is not."""
     try:
         parsed = phonenumbers.parse(value, country)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(parsed):
+    if phonenumbers.is_possible_number_with_reason(parsed) != phonenumbers.ValidationResult.IS_POSSIBLE:
         return None
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 

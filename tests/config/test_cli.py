@@ -13,6 +13,7 @@ from click.testing import Result
 from flask import Flask
 
 from config.cli import check_command
+from config.loader import load_file
 from config.settings import load_settings
 from tests.config import ENV, changed, example, write_tenant
 
@@ -109,3 +110,17 @@ def test_a_missing_path_fails_the_check(check, tmp_path):
 
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [f"error: {tmp_path / 'nowhere.yaml'}: no such file or directory"]
+
+
+def test_any_number_phonenumbers_parses_is_taken_in_e164(check, tmp_path):
+    """DESIGN: phones in any form phonenumbers parses, test ranges such as 555-123-4567 too."""
+    data = changed("numbers", ["+1 555 123 4567"])
+    data["people"][1]["phone"] = "(555) 010-0199"
+    path = write_tenant(tmp_path, data)
+
+    result = check(str(path))
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [OK_HARBOR]
+    tenant = load_file(path, ENV)
+    assert tenant.numbers == ("+15551234567",) and tenant.person("marco").phone == "+15550100199"
