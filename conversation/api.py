@@ -5,6 +5,7 @@ token belongs to, never by anything the caller sends.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from pathlib import Path
@@ -17,6 +18,7 @@ from store.models import Escalation, Finding, Message, Proof, Run
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 DEFAULT_LIMIT, MAX_LIMIT = 100, 500
+PLUS_READ_AS_SPACE = re.compile(r"(:\d\d(?:\.\d+)?) (\d\d:?\d\d)$")  # ...09:00:00 05:00
 
 
 class ApiError(Exception):
@@ -153,6 +155,8 @@ def since_arg() -> datetime | None:
     value = request.args.get("since")
     if not value:
         return None
+    # An unencoded "+05:00" in a query string arrives as " 05:00" ("+" is a space there).
+    value = PLUS_READ_AS_SPACE.sub(r"\1+\2", value)
     try:
         since = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:

@@ -54,3 +54,16 @@ def test_bad_filters_get_a_400(live_server):
     assert get(live_server, "/api/v1/messages", since="2026-11-23T09:00:00").status_code == 400
     assert get(live_server, "/api/v1/messages", limit="ten").status_code == 400
     assert get(live_server, "/api/v1/messages", limit=100000).status_code == 400
+
+
+def test_since_with_an_unencoded_plus_offset(twilio, live_server):
+    """A "+" left unencoded in a query string reads as a space; the offset is still meant."""
+    twilio.sms(LENA, "hello")
+    messages = live_server + "/api/v1/messages?since="
+    headers = {"Authorization": f"Bearer {HARBOR_TOKEN}"}
+    past = requests.get(messages + "2000-01-01T00:00:00+00:00", headers=headers, timeout=10)
+    future = requests.get(messages + "2999-01-01T09:00:00.5+05:00", headers=headers, timeout=10)
+    assert past.status_code == 200 and len(past.json()["items"]) == 2
+    assert future.status_code == 200 and future.json()["items"] == []
+    naive = requests.get(messages + "2000-01-01 00:00:00", headers=headers, timeout=10)
+    assert naive.status_code == 400
