@@ -3,6 +3,7 @@ answered with TwiML.
 
     POST /twilio/voice                the call is answered (step 0): a greeting and a Gather
     POST /twilio/voice/gather?turn=N  what the caller said or keyed at step N, or how a Dial ended
+                                      (without turn: the step after the call's last one)
     POST /twilio/voice/whisper?call=  what the operator hears before being put through
 
 A turn is taken once per CallSid and step; a replayed turn gets the TwiML stored for it.
@@ -22,7 +23,7 @@ from agents.voice import CALL_ENDED, OPERATOR_DIALED, call_key, operator_of, ope
 from config.schema import Tenant
 from conversation import twiml
 from conversation.intake import take_in
-from conversation.interaction import voice_from_form
+from conversation.interaction import BadInput, voice_from_form
 from routing.sessions import load_session
 from runtime import Runtime
 from store.models import Interaction as InteractionRow
@@ -82,6 +83,20 @@ def whisper(runtime: Runtime, call_sid: str, now: datetime) -> str:
         call = session.execute(query).first()
         slots = load_session(session, call.tenant, call.from_phone, now).slots if call else {}
     return twiml.whisper(operator_summary(slots, call_sid) or "You have a caller on the line.")
+
+
+def next_step(runtime: Runtime, form: Mapping[str, str]) -> int:
+    """The step after the last one taken of this call (1 after the greeting): for a turn
+    posted without the ?turn= of the action URL."""
+    sid = (form.get("CallSid") or "").strip()
+    if not sid:
+        raise BadInput("missing CallSid")
+    prefix = call_key(sid, 0).removesuffix("0")
+    with runtime.db.session() as session:
+        keys = session.scalars(select(InteractionRow.provider_key).where(
+            InteractionRow.provider_key.startswith(prefix, autoescape=True))).all()
+    steps = [int(key.removeprefix(prefix)) for key in keys if key.removeprefix(prefix).isdigit()]
+    return max(steps, default=0) + 1
 
 
 def gather_url(base: str, step: int) -> str:

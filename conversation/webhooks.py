@@ -50,10 +50,14 @@ def voice():
 @twilio_webhooks.post("/voice/gather")
 @twilio_signed
 def voice_gather():
-    step = request.args.get("turn", type=int)
+    runtime = current_runtime()
+    if "turn" in request.args:
+        step = request.args.get("turn", type=int)
+    else:  # posted to the bare route, not to the action URL Onward answered with
+        step = voice_calls.next_step(runtime, request.form)
     if step is None or not 1 <= step <= voice_calls.MAX_STEPS:
         raise BadInput(f"turn must be a number from 1 to {voice_calls.MAX_STEPS}")
-    return _xml(voice_calls.answer_turn(current_runtime(), request.form, step, utcnow()))
+    return _xml(voice_calls.answer_turn(runtime, request.form, step, utcnow()))
 
 
 @twilio_webhooks.post("/voice/whisper")

@@ -307,11 +307,25 @@ def test_a_replayed_turn_is_taken_once(twilio, runtime):
     assert count(runtime, Execution) == 2
 
 
+def test_a_turn_posted_to_the_bare_gather_route_is_the_next_step(twilio, runtime):
+    """DESIGN names POST /twilio/voice/gather; without ?turn= the turn is the call's next."""
+    call = Call(twilio)
+    call.answer()
+    first = call.post("/twilio/voice/gather", {"SpeechResult": "what are your hours"})
+    assert first.status_code == 200 and "<Gather" in first.text and "hours" in first.text.lower()
+    assert 'action="https://onward.example.com/twilio/voice/gather?turn=2"' in first.text
+    silent = call.post("/twilio/voice/gather", {})
+    assert silent.status_code == 200 and "<Say>" in silent.text
+    with runtime.db.session() as session:
+        keys = session.scalars(select(Interaction.provider_key).order_by(Interaction.id)).all()
+    assert keys == [f"voice:{call.sid}:0", f"voice:{call.sid}:1", f"voice:{call.sid}:2"]
+
+
 def test_bad_voice_requests_change_nothing(twilio, runtime):
     call = Call(twilio)
     assert call.post("/twilio/voice", {"CallSid": ""}).status_code == 400
     assert call.post("/twilio/voice", {"From": "not a phone"}).status_code == 400
-    assert call.post("/twilio/voice/gather", {}).status_code == 400
+    assert twilio.post("/twilio/voice/gather", {"From": CALLER, "To": HARBOR_NUMBER}).status_code == 400
     assert call.post("/twilio/voice/gather?turn=abc", {}).status_code == 400
     assert call.post("/twilio/voice/gather?turn=0", {}).status_code == 400
     assert call.post("/twilio/voice/gather?turn=51", {}).status_code == 400
