@@ -4,8 +4,10 @@ One pass (`schedule_runs`) at the clock `now`:
 
 1. The window is (mark, now], where the mark is how far the last pass looked (the
    `scheduler_marks` row, kept in the database so every process shares it). The first
-   pass ever looks at the current minute only; after downtime the window reaches back
-   at most MAX_CATCH_UP, so slots older than that are never created.
+   pass ever looks back over the longest due window of the tasks, and creates only the
+   runs still inside their due window (a first pass at 09:05 still has the 09:00 run, and
+   no run from before Onward started is recorded missed); after downtime the window
+   reaches back at most MAX_CATCH_UP, so slots older than that are never created.
 2. Every slot of every task in the window is planned as a row (cadence slots are
    computed once per cadence, zone and window, and shared by the tasks that have them),
    and the rows go in, BATCH a transaction, with one INSERT ... ON CONFLICT DO NOTHING
@@ -52,7 +54,7 @@ from store.models import MessageStatus, Run, SchedulerMark
 from store.statements import upsertable_insert
 
 MARK = "tick"
-FIRST_WINDOW = timedelta(minutes=1)  # the first pass ever: the current minute only
+FIRST_WINDOW = timedelta(minutes=1)  # the first pass ever looks back at least this far
 MAX_CATCH_UP = timedelta(days=7)  # after longer downtime, older slots are not created
 BATCH = 5000  # runs a transaction: few commits, and locks held briefly
 RUN_KEY = ("tenant", "task", "slot")
@@ -86,21 +88,34 @@ class Planned(NamedTuple):
 def schedule_runs(runtime: Runtime, now: datetime) -> RunCounts:
     """Create the runs due in (mark, now], queue their reminders and the deferred ones."""
     start = window_start(runtime.db, now)
+    first = start is None
+    if first:
+        start = now - first_window(runtime.tenants)
     with runtime.db.sessionmaker() as session:
         owners = load_overrides(session)  # owners changed by text: one query a pass
     planned = plan_runs(runtime.tenants, start, now, owners, written=utcnow())
+    if first:  # slots from before the first pass that are past due are nobody's miss
+        planned = (p for p in planned if p.row["state"] == "open")
     counts = create_in_batches(runtime.db, planned, now)
     counts += send_deferred_reminders(runtime, now)
     advance_mark(runtime.db, now)
     return counts
 
 
-def window_start(db: Database, now: datetime) -> datetime:
+def window_start(db: Database, now: datetime) -> datetime | None:
+    """Where this pass's window starts; None for the first pass ever."""
     with db.sessionmaker() as session:
         mark = session.get(SchedulerMark, MARK)
     if mark is None:
-        return now - FIRST_WINDOW
+        return None
     return max(mark.at, now - MAX_CATCH_UP)
+
+
+def first_window(tenants: Iterable[Tenant]) -> timedelta:
+    """How far the first pass ever looks back: the longest due window, so a run still
+    due when Onward first ticks is created and texted."""
+    longest = max((task.due for tenant in tenants for task in tenant.tasks), default=FIRST_WINDOW)
+    return min(max(longest, FIRST_WINDOW), MAX_CATCH_UP)
 
 
 def advance_mark(db: Database, now: datetime) -> None:

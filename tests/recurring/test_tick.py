@@ -49,6 +49,22 @@ def test_monday_at_nine_creates_the_opening_run_and_texts_lena(runtime):
     assert (result.runs_created, result.reminders_queued, result.stale) == (1, 1, 0)
 
 
+def test_a_first_tick_inside_the_due_window_still_creates_and_texts_the_run(runner, runtime):
+    """`flask tick --now 09:05` on a fresh install: the 09:00 opening (due 9:30) is there."""
+    result = runner.invoke(args=["tick", "--now", "2026-11-23T09:05:00-05:00"])
+    assert result.exit_code == 0, result.output
+    assert "1 runs created (0 stale, not texted), 1 reminders queued" in result.output
+    (run,) = runs(runtime)
+    assert (run.task, run.state, run.slot) == ("opening", "open", at("2026-11-23T09:00:00-05:00"))
+    assert [m.to_phone for m in reminders(runtime)] == [LENA]
+
+
+def test_a_first_tick_records_no_run_that_was_past_due_before_it(runner, runtime):
+    result = runner.invoke(args=["tick", "--now", "2026-11-23T09:45:00-05:00"])
+    assert result.exit_code == 0 and "0 runs created" in result.output
+    assert runs(runtime) == [] and reminders(runtime) == []
+
+
 def test_a_second_tick_at_the_same_time_creates_nothing(runtime):
     tick(runtime, at("2026-11-23T09:00:00-05:00"))
     again = tick(runtime, at("2026-11-23T09:00:00-05:00"))

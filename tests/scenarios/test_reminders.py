@@ -68,9 +68,10 @@ def test_at_nine_lena_gets_her_opening_checklist_with_steps_and_the_proof_to_sen
 
 
 def test_at_noon_sam_is_asked_for_the_cooler_reading_in_range(runtime, shop):
-    shop("11:59")
+    shop("11:59")  # the first pass: the jars (10:00, due by 12:00) are still Sam's to do
     shop("12:00")
-    assert phone(runtime, SAM) == ["Product cooler temperature, due by 1:00 PM. "
+    assert phone(runtime, SAM) == ["Change the disinfectant jars, due by 12:00 PM. Reply DONE with a photo.",
+                                   "Product cooler temperature, due by 1:00 PM. "
                                    "Reply DONE and the reading in F (33-41)."]
 
 
