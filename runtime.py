@@ -19,6 +19,7 @@ from integrations.sync import install_sync
 from integrations.messaging import Messaging, make_messaging
 from routing.tenants import TenantDirectory
 from store.db import Database
+from store.migrate import bring_up_to_date
 from store.redis import connect_redis
 
 log = logging.getLogger(__name__)
@@ -53,11 +54,9 @@ def build_runtime(settings: Settings) -> Runtime:
         from agents.understanding import engine_for
 
         engine_for(settings)
-    return install_sync(install_outbox(Runtime(
-        settings=settings,
-        db=Database(settings.database_url),
-        tenants=TenantDirectory(loaded.tenants),
-    )))
+    db = Database(settings.database_url)
+    bring_up_to_date(db)
+    return install_sync(install_outbox(Runtime(settings=settings, db=db, tenants=TenantDirectory(loaded.tenants))))
 
 
 def current_runtime() -> Runtime:

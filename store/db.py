@@ -70,11 +70,11 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session whose transaction commits on success and rolls back on error."""
-        with self._writer_turn(), self.sessionmaker() as session, session.begin():
+        with self.writer_turn(), self.sessionmaker() as session, session.begin():
             yield session
 
     @contextmanager
-    def _writer_turn(self) -> Iterator[None]:
+    def writer_turn(self) -> Iterator[None]:
         """On SQLite, wait for our turn on an OS file lock before the transaction starts.
 
         SQLite's own busy handler polls with sleeps of up to 100 ms, which turns a few

@@ -1,11 +1,19 @@
 """Alembic, driven from code: `flask --app server db upgrade` and the test fixtures."""
 from __future__ import annotations
 
+import logging
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.exc import SQLAlchemyError
 
+from store.db import Database
+
+log = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -19,6 +27,34 @@ def alembic_config(database_url: str) -> Config:
 def upgrade(database_url: str, revision: str = "head") -> None:
     _ensure_sqlite_dir(database_url)
     command.upgrade(alembic_config(database_url), revision)
+
+
+def bring_up_to_date(db: Database) -> None:
+    """At start: a SQLite database (one machine's) is migrated on the spot, one process at a
+    time; elsewhere migrating is a release step (`flask db upgrade`), so a database behind
+    the code is only reported, and nothing is changed."""
+    try:
+        _ensure_sqlite_dir(db.url)
+        if _current(db):
+            return
+    except (OSError, SQLAlchemyError) as exc:  # down at start: the app still starts, /healthz says so
+        log.error("database unreachable at start: %s", exc)
+        return
+    if db.url.startswith("sqlite"):
+        with db.writer_turn():
+            upgrade(db.url)
+    else:
+        log.error("the database is behind this release: run `flask --app server db upgrade`")
+
+
+def _current(db: Database) -> bool:
+    with db.engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads()) == _heads()
+
+
+@lru_cache(maxsize=1)
+def _heads() -> set[str]:
+    return set(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
 
 
 def _ensure_sqlite_dir(database_url: str) -> None:

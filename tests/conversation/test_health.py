@@ -19,7 +19,8 @@ def test_redis_down_is_reported(env):
 
 
 def test_database_down_is_reported(env, tmp_path):
-    app = create_app(load_settings({**env, "DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/x.db"}))
+    (tmp_path / "a-file").write_text("not a directory")
+    app = create_app(load_settings({**env, "DATABASE_URL": f"sqlite:///{tmp_path}/a-file/x.db"}))
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["database"] == "unreachable"
