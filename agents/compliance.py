@@ -5,11 +5,7 @@ from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from agents.context import ExecutionContext
-from agents.owner_intent import OWNER_ROLES
-from agents.staff import HELP as STAFF_HELP
 from store.models import OptOut
-
-OWNER_HELP = "Text TODAY for what's open or late, FINDINGS for tasks that keep slipping. "
 
 
 OPTED_OUT = select(OptOut.__table__.c.id).where(OptOut.__table__.c.tenant == bindparam("tenant"),
@@ -50,17 +46,10 @@ class OptInAgent:
 
 
 class HelpAgent:
-    """The tenant's help text; the business's own people also get the commands they can text."""
-
     name = "help"
 
     def run(self, ctx: ExecutionContext, session: Session) -> ExecutionContext:
-        person = ctx.actor.person
-        if person is None:
-            ctx.reply(help_text(ctx))
-        else:
-            owner = OWNER_HELP if person.role in OWNER_ROLES else ""
-            ctx.reply(f"{help_text(ctx)} {owner}{STAFF_HELP}")
+        ctx.reply(help_text(ctx))
         ctx.outcome = "help"
         return ctx
 
