@@ -14,12 +14,10 @@ before gets the first answer again and changes nothing, as real idempotent APIs 
 from __future__ import annotations
 
 import json
-import threading
-from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
-HANG_LIMIT = 10.0  # seconds a hanging answer waits at most, should a test forget to stop
+from tests.fakes.server import ScriptedServer
 
 
 @dataclass(frozen=True)
@@ -43,44 +41,19 @@ class Recorded:
 
 
 @dataclass
-class FakeCrm:
+class FakeCrm(ScriptedServer):
     token: str
     requests: list[Recorded] = field(default_factory=list)
     contacts: dict[str, dict] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._answers: deque[Fail | Hang] = deque()
         self._by_key: dict[str, tuple[int, dict]] = {}
-        self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_port}"
-
-    def start(self) -> FakeCrm:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
-
-    def script(self, *answers: Fail | Hang) -> None:
-        with self._lock:
-            self._answers.extend(answers)
+        self._serve(_handler_for(self))
 
     def answer(self, recorded: Recorded) -> tuple[int, str] | None:
-        with self._lock:
-            self.requests.append(recorded)
-            scripted = self._answers.popleft() if self._answers else None
+        scripted, _ = self._received(recorded)
         if isinstance(scripted, Hang):
-            self._stopping.wait(HANG_LIMIT)
+            self._hang()
             return None
         if isinstance(scripted, Fail):
             return scripted.status, scripted.body

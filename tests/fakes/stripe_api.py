@@ -20,14 +20,14 @@ import hmac
 import json
 import re
 import secrets
-import threading
 import time
-from collections import deque
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl
 
 API_VERSION = "2025-01-27.acacia"
+
+from tests.fakes.server import ScriptedServer
 
 
 @dataclass(frozen=True)
@@ -47,41 +47,18 @@ class Recorded:
 
 
 @dataclass
-class FakeStripe:
+class FakeStripe(ScriptedServer):
     secret_key: str
     webhook_secret: str
     requests: list[Recorded] = field(default_factory=list)
     sessions: dict[str, dict] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._answers: deque[Fail] = deque()
         self._by_key: dict[str, tuple[dict, tuple[int, dict]]] = {}
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_port}"
-
-    def start(self) -> FakeStripe:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
-
-    def script(self, *answers: Fail) -> None:
-        with self._lock:
-            self._answers.extend(answers)
+        self._serve(_handler_for(self))
 
     def answer(self, recorded: Recorded) -> tuple[int, dict]:
-        with self._lock:
-            self.requests.append(recorded)
-            scripted = self._answers.popleft() if self._answers else None
+        scripted, _ = self._received(recorded)
         if scripted is not None:
             return scripted.status, error(scripted.type, scripted.message)
         if recorded.headers.get("authorization") != f"Bearer {self.secret_key}":

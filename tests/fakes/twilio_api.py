@@ -15,15 +15,14 @@ import base64
 import json
 import re
 import secrets
-import threading
-from collections import deque
 from dataclasses import dataclass, field
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs
 
 MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<account>AC\w+)/Messages\.json$")
-HANG_LIMIT = 10.0  # seconds a hanging answer waits at most, should a test forget to stop
+
+from tests.fakes.server import ScriptedServer
 
 
 @dataclass(frozen=True)
@@ -55,37 +54,13 @@ class Recorded:
 
 
 @dataclass
-class FakeTwilioApi:
+class FakeTwilioApi(ScriptedServer):
     account_sid: str
     auth_token: str
     requests: list[Recorded] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self._answers: deque[Fail | Hang] = deque()
-        self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
-        self._count = 0
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_port}"
-
-    def start(self) -> FakeTwilioApi:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stopping.set()
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join()
-
-    def script(self, *answers: Fail | Hang) -> None:
-        with self._lock:
-            self._answers.extend(answers)
+        self._serve(_handler_for(self))
 
     @property
     def sent(self) -> list[Recorded]:
@@ -93,13 +68,9 @@ class FakeTwilioApi:
         return [r for r in self.requests if r.answered == 201]
 
     def answer(self, recorded: Recorded) -> tuple[int, dict] | None:
-        with self._lock:
-            self.requests.append(recorded)
-            scripted = self._answers.popleft() if self._answers else None
-            self._count += 1
-            number = self._count
+        scripted, number = self._received(recorded)
         if isinstance(scripted, Hang):
-            self._stopping.wait(HANG_LIMIT)
+            self._hang()
             return None
         if isinstance(scripted, Fail):
             return scripted.status, error_body(scripted.status, scripted.code, scripted.message)
