@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from agents.context import ExecutionContext
 from agents.understanding import Understanding, understand_in
 from agents.understanding.engine import Engine
-from recurring.completion import open_runs_for
+from recurring.completion import open_tasks_of
 
 
 class PersonIntentAgent:
@@ -30,6 +30,6 @@ class PersonIntentAgent:
 def heard_in(ctx: ExecutionContext, session: Session, engine: Engine | None = None) -> Understanding:
     """The text's typed reading: asked of the engine the first time, then kept on ctx.intent."""
     if ctx.intent is None:
-        runs = open_runs_for(session, ctx.tenant.tenant, ctx.actor.person.id)
-        ctx.intent = understand_in(ctx, engine=engine, open_tasks=tuple(dict.fromkeys(r.task for r in runs)))
+        open_tasks = open_tasks_of(session, ctx.tenant.tenant, ctx.actor.person.id)
+        ctx.intent = understand_in(ctx, engine=engine, open_tasks=open_tasks)
     return ctx.intent

@@ -23,6 +23,16 @@ OPEN_RUNS_FOR = (select(Run).where(Run.tenant == bindparam("tenant"), Run.assign
                                    Run.state == "open").order_by(Run.due_at, Run.id).with_for_update())
 
 
+OPEN_TASKS_OF = (select(Run.task).where(Run.tenant == bindparam("tenant"), Run.assignee == bindparam("person"),
+                                         Run.state == "open").order_by(Run.due_at, Run.id))
+
+
+def open_tasks_of(session: Session, tenant: str, person_id: str) -> tuple[str, ...]:
+    """The tasks of a person's open runs, soonest due first, each once: read, not locked."""
+    rows = session.connection().execute(OPEN_TASKS_OF, {"tenant": tenant, "person": person_id})
+    return tuple(dict.fromkeys(task for (task,) in rows))
+
+
 def open_runs_for(session: Session, tenant: str, person_id: str) -> list[Run]:
     """A person's open runs, locked (PostgreSQL) so two texts at once can't both complete one."""
     return list(session.scalars(OPEN_RUNS_FOR, {"tenant": tenant, "person": person_id}))

@@ -68,7 +68,9 @@ def handle_interaction(session: Session, tenant: Tenant, interaction: Interactio
                            slots=dict(convo.slots))
     ctx = run_chain(CHAINS.get(route, DEFAULT_CHAIN), ctx, session)
     _limit_stranger_replies(ctx, session)
-    save_session(session, tenant.tenant, interaction.from_phone, Conversation(ctx.state, ctx.slots), now)
+    after = Conversation(ctx.state, ctx.slots)
+    if not after == convo == Conversation():  # a conversation that was and stays idle has nothing to keep
+        save_session(session, tenant.tenant, interaction.from_phone, after, now)
     session.connection().execute(RECORD_EXECUTION, {
         "tenant": tenant.tenant, "interaction_id": interaction_id, "outcome": ctx.outcome,
         "steps": [vars(step) for step in ctx.trace], "created_at": now})

@@ -7,6 +7,8 @@ A word naming two tasks names neither: the agent asks which.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -17,8 +19,18 @@ SHORT = 3  # title words this short ("the", "of") name nothing
 
 
 def task_words(task: Task) -> frozenset[str]:
-    title = {w for w in words(fold(task.title).replace("-", " ")) if len(w) > SHORT}
-    return frozenset(title | {task.id, *task.id.split("-")})
+    return _title_words(task.id, task.title)
+
+
+@lru_cache(maxsize=4096)  # every staff text weighs every task it may name
+def _title_words(task_id: str, title: str) -> frozenset[str]:
+    said = {w for w in words(fold(title).replace("-", " ")) if len(w) > SHORT}
+    return frozenset(said | {task_id, *task_id.split("-")})
+
+
+@lru_cache(maxsize=4096)
+def _stems(names: frozenset[str]) -> frozenset[str]:
+    return frozenset(_stem(w) for w in names)
 
 
 def match_task(tasks: tuple[Task, ...], text: str) -> str | None:
@@ -30,7 +42,7 @@ def match_task(tasks: tuple[Task, ...], text: str) -> str | None:
 
 
 def _hits(said: set[str], task: Task) -> int:
-    names = {_stem(w) for w in task_words(task)}
+    names = _stems(task_words(task))
     return sum(1 for w in said if w in names or _close(w, names))
 
 

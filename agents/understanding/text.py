@@ -13,9 +13,11 @@ QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": '"', "”": '"'
 
 
 def fold(text: str) -> str:
+    if text.isascii():  # most texts: no accents or curly quotes to take off
+        return " ".join(text.lower().split())
     plain = unicodedata.normalize("NFKD", text.translate(QUOTES).casefold())
     plain = "".join(c for c in plain if not unicodedata.combining(c))
-    return re.sub(r"\s+", " ", plain).strip()
+    return " ".join(plain.split())
 
 
 def words(folded: str) -> tuple[str, ...]:

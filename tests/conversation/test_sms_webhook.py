@@ -7,7 +7,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from sqlalchemy import func, select
 
-from store.models import Execution, Interaction, Message
+from store.db import utcnow
+from store.models import ConversationSession, Execution, Interaction, Message
 from tests.conftest import HARBOR_NUMBER, NORTH_NUMBER, PUBLIC_BASE_URL
 
 LENA = "+16175550103"
@@ -145,3 +146,17 @@ def test_tenants_do_not_share_people(twilio, runtime):
     with runtime.db.session() as session:
         row = session.scalar(select(Interaction))
         assert (row.tenant, row.actor_kind, row.actor_id) == ("north-nails", "customer", None)
+
+
+def test_a_conversation_is_kept_while_it_goes_on_and_cleared_when_it_ends(twilio, runtime):
+    def conversation():
+        with runtime.db.session() as session:
+            return session.execute(select(ConversationSession.state, ConversationSession.slots)).all()
+
+    twilio.sms(LENA, "what now?")
+    assert conversation() == []  # idle before and after: nothing to keep
+    with runtime.db.session() as session:
+        session.add(ConversationSession(tenant="harbor-barbers", phone=LENA, state="picking_run",
+                                        slots={"pick": {"runs": [1, 2]}}, updated_at=utcnow()))
+    twilio.sms(LENA, "done")  # no runs are open any more: the list is done with
+    assert conversation() == [("idle", {})]
