@@ -10,6 +10,8 @@ from routing.tenants import Actor
 
 if TYPE_CHECKING:
     from agents.understanding.result import Understanding
+    from integrations.errors import IntegrationError
+    from integrations.media import Image
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class ExecutionContext:
     state: str = "idle"
     slots: dict[str, Any] = field(default_factory=dict)
     intent: Understanding | None = None  # what the understanding engine made of the text
+    fetched: dict[str, Image | IntegrationError] = field(default_factory=dict)  # media URL -> photo, before the transaction
     replies: list[str] = field(default_factory=list)
     trace: list[Step] = field(default_factory=list)
     outcome: str = "pending"

@@ -23,7 +23,7 @@ from agents.understanding import Understanding
 from config.schema import Task
 from config.settings import Settings
 from integrations.errors import IntegrationError, PermanentError
-from integrations.media import MediaTooLarge, fetch_image, proof_dir, store_image
+from integrations.media import Image, MediaTooLarge, fetch_image, proof_dir, store_image
 from recurring.completion import (add_flags, complete_run, hand_to_backup, notify_managers, open_run,
                                   open_runs_for, photo_used_for, record_proof)
 from recurring.proof import Reading, proof_kind, reading_flags, recorded_unit, what_to_send
@@ -168,7 +168,7 @@ class StaffAgent:
         if not photos:
             return self._refuse(ctx, run, task, "photo")
         try:
-            image = fetch_image(photos[0].url, self.settings())
+            image = self._photo(ctx, photos[0].url)
         except IntegrationError as exc:
             return self._photo_failed(ctx, run, exc)
         used = photo_used_for(session, ctx.tenant.tenant, image.sha256, run.id)
@@ -181,6 +181,14 @@ class StaffAgent:
         flags = ["photo_older_than_slot"] if _older_than_slot(ctx, image.taken_at, run) else []
         record_proof(session, run, ctx.now, "photo", media_path=str(path), sha256=image.sha256, flags=flags)
         self._complete(ctx, session, run, flags)
+
+    def _photo(self, ctx: ExecutionContext, url: str) -> Image:
+        """The photo at `url`: fetched before the transaction (conversation/intake.py), or now
+        (a photo sent with an earlier text, waiting with a numbered list)."""
+        fetched = ctx.fetched.get(url) or fetch_image(url, self.settings())
+        if isinstance(fetched, IntegrationError):
+            raise fetched
+        return fetched
 
     def _photo_failed(self, ctx: ExecutionContext, run: Run, exc: IntegrationError) -> None:
         if isinstance(exc, MediaTooLarge):

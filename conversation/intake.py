@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from agents.context import ExecutionContext, Interaction
 from config.schema import Tenant
+from integrations.errors import IntegrationError
+from integrations.media import Image, fetch_ahead
 from routing.router import handle_interaction
 from routing.tenants import resolve_actor
 from runtime import Runtime
@@ -33,10 +35,12 @@ Render = Callable[[ExecutionContext], str]
 
 def take_in(runtime: Runtime, tenant: Tenant, interaction: Interaction, render: Render) -> str:
     """The rendered answer to an interaction, computed once per provider key."""
+    fetched = _photos_ahead(runtime, tenant, interaction)
     try:
         with runtime.db.session() as session:
             interaction_id = _record(session, tenant, interaction)
-            ctx = handle_interaction(session, tenant, interaction, interaction_id, interaction.received_at)
+            ctx = handle_interaction(session, tenant, interaction, interaction_id, interaction.received_at,
+                                     fetched)
             reply = render(ctx)
             _record_answer(session, tenant, interaction, interaction_id, ctx.replies, reply)
             return reply
@@ -45,6 +49,15 @@ def take_in(runtime: Runtime, tenant: Tenant, interaction: Interaction, render: 
         # which then waited for it to commit): answer as it was answered.
         log.info("replay of %s answered from the record", interaction.provider_key)
         return stored_reply(runtime, interaction.provider_key) or ""
+
+
+def _photos_ahead(runtime: Runtime, tenant: Tenant, interaction: Interaction) -> dict[str, Image | IntegrationError]:
+    """The photo a person's MMS proves a run with (its first), fetched before the transaction:
+    a slow download (up to 8 s) then holds no lock, and keeps no other webhook waiting."""
+    if not interaction.media or resolve_actor(tenant, interaction.from_phone).person is None:
+        return {}
+    url = interaction.media[0].url
+    return {url: fetch_ahead(url, runtime.settings)}
 
 
 def stored_reply(runtime: Runtime, provider_key: str) -> str | None:

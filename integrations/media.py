@@ -1,6 +1,7 @@
 """MMS media: fetched from Twilio only, checked, hashed and stored.
 
     fetch_image(url, settings)        -> Image (bytes, type, sha256, capture time)
+    fetch_ahead(url, settings)        -> the Image, or the error fetching it raised (kept to raise later)
     store_image(image, root, tenant)  -> the path it is kept at: ROOT/TENANT/SHA.EXT
 
 A forged webhook can name any MediaUrl, and Twilio's media URLs need the account's
@@ -29,7 +30,7 @@ import requests
 from PIL import Image as PillowImage, UnidentifiedImageError
 
 from config.settings import Settings
-from integrations.errors import PermanentError, TemporaryError
+from integrations.errors import IntegrationError, PermanentError, TemporaryError
 
 MAX_BYTES = 5 * 1024 * 1024
 TIMEOUT = (3.05, 5)  # connect, read: seconds, per request
@@ -79,6 +80,15 @@ def fetch_image(url: str, settings: Settings) -> Image:
             raise UnsupportedMedia(f"media of type {header_type or 'unknown'} is not an image")
         content = _read_at_most(response, MAX_BYTES, deadline)
     return checked_image(content, header_type)
+
+
+def fetch_ahead(url: str, settings: Settings) -> Image | IntegrationError:
+    """fetch_image before the transaction that uses the photo, so no lock or connection
+    waits on a slow download; the error, if any, is returned for that code to raise."""
+    try:
+        return fetch_image(url, settings)
+    except IntegrationError as exc:
+        return exc
 
 
 def checked_image(content: bytes, header_type: str) -> Image:

@@ -18,6 +18,8 @@ from agents.owner import OwnerAgent
 from agents.person_intent import PersonIntentAgent
 from agents.staff import StaffAgent
 from config.schema import Tenant
+from integrations.errors import IntegrationError
+from integrations.media import Image
 from routing.calls import CALL_CHAINS, call_route
 from routing.limits import is_stranger, stranger_may_get_reply
 from routing.sessions import Conversation, load_session, save_session
@@ -56,8 +58,9 @@ def route_of(keyword: str | None, opted_out: bool, person: bool = False) -> str:
 
 
 def handle_interaction(session: Session, tenant: Tenant, interaction: Interaction,
-                       interaction_id: int, now: datetime) -> ExecutionContext:
-    """Run the chain for one interaction; the caller commits."""
+                       interaction_id: int, now: datetime,
+                       fetched: dict[str, Image | IntegrationError] | None = None) -> ExecutionContext:
+    """Run the chain for one interaction; the caller commits. `fetched`: its photos, fetched ahead."""
     actor = resolve_actor(tenant, interaction.from_phone)
     convo = load_session(session, tenant.tenant, interaction.from_phone, now)
     opted_out = is_opted_out(session, tenant.tenant, interaction.from_phone)
@@ -65,7 +68,7 @@ def handle_interaction(session: Session, tenant: Tenant, interaction: Interactio
              else route_of(keyword_of(interaction.text), opted_out, actor.person is not None))
     ctx = ExecutionContext(tenant=tenant, actor=actor, interaction=interaction,
                            interaction_id=interaction_id, now=now, state=convo.state,
-                           slots=dict(convo.slots))
+                           slots=dict(convo.slots), fetched=fetched or {})
     ctx = run_chain(CHAINS.get(route, DEFAULT_CHAIN), ctx, session)
     _limit_stranger_replies(ctx, session)
     after = Conversation(ctx.state, ctx.slots)

@@ -4,6 +4,8 @@
     url = media.add(jpeg(taken=datetime(...)))     # /2010-04-01/Accounts/AC.../Messages/MM.../Media/ME...
     media.redirects[path] = "/cdn/..."             # a 307 to a "CDN" path on the same server
     media.requests                                 # (path, Authorization) of every request
+    asked, release = media.hold(url)               # its fetch waits: `asked` is set when it comes,
+                                                   # and it is answered once `release` is set
 """
 from __future__ import annotations
 
@@ -45,6 +47,7 @@ class MediaServer:
     def __init__(self, account_sid: str, auth_token: str):
         self.files: dict[str, tuple[str, bytes]] = {}
         self.redirects: dict[str, str] = {}
+        self.held: dict[str, tuple[threading.Event, threading.Event]] = {}
         self.requests: list[tuple[str, str | None]] = []  # path, Authorization
         self.account_sid = account_sid
         outer = self
@@ -52,6 +55,10 @@ class MediaServer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 outer.requests.append((self.path, self.headers.get("Authorization")))
+                if self.path in outer.held:
+                    asked, release = outer.held[self.path]
+                    asked.set()
+                    release.wait(10)
                 if self.path in outer.redirects:
                     self.send_response(307)
                     self.send_header("Location", outer.redirects[self.path])
@@ -80,6 +87,10 @@ class MediaServer:
         path = path or media_path(self.account_sid)
         self.files[path] = (kind, body)
         return self.url + path
+
+    def hold(self, url: str) -> tuple[threading.Event, threading.Event]:
+        asked, release = self.held[url.removeprefix(self.url)] = threading.Event(), threading.Event()
+        return asked, release
 
     def stop(self):
         self.server.shutdown()

@@ -265,6 +265,32 @@ def test_after_15_minutes_a_photo_alone_asks_which_run(phone, open_run, look, me
     assert look(jars)[0].state == "done" and look(opening)[0].state == "open"
 
 
+def test_a_slow_photo_download_keeps_no_other_text_waiting(phone, open_run, look, media):
+    run_id = open_run("opening", "lena")
+    url = media.add(jpeg())
+    asked, release = media.hold(url)
+    replies = []
+    sending = threading.Thread(target=lambda: replies.append(phone(LENA, "opening done", url)))
+    sending.start()
+    try:
+        assert asked.wait(10)  # Lena's photo is being fetched, and stays so until released
+        assert phone(MARCO, "tasks") == "Nothing is open for you right now."
+        assert sending.is_alive() and look(run_id)[0].state == "open"
+    finally:
+        release.set()
+        sending.join(10)
+    assert replies == ["Thanks Lena, Opening checklist is done."]
+    assert look(run_id)[1][0].kind == "photo"
+
+
+def test_a_photo_fetched_ahead_that_is_not_an_image_is_refused_and_the_run_stays_open(phone, open_run, look,
+                                                                                      media):
+    run_id = open_run("opening", "lena")
+    assert phone(LENA, "opening done", media.add(b"%PDF-1.4", "application/pdf")).startswith(
+        "I can only take a photo (JPEG, PNG, GIF, WebP or HEIC) for Opening checklist.")
+    assert look(run_id)[0].state == "open" and look(run_id)[1] == []
+
+
 def test_a_staff_call_is_asked_to_text_instead(app, open_run, look):
     run_id = open_run("opening", "lena")
     twilio = Twilio("", TOKEN)
