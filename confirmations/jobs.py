@@ -4,7 +4,8 @@
                then count the attempt, so a duplicate job running at once backs off
     send       through runtime.messaging, outside any transaction
     settle     store sid and status; or the error: temporary ones are raised again
-               while RQ has retries left, then the row is marked failed
+               while RQ has retries left (30003, an unreachable handset, once), then
+               the row is marked failed
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from rq import get_current_job
 from sqlalchemy import update
 
 from confirmations.outbox import OPTED_OUT_CODE, is_opted_out, settle_failed
-from confirmations.status import rank
+from confirmations.status import ONE_MORE_TRY, rank
 from integrations.errors import IntegrationError, PermanentError, TemporaryError
 from integrations.messaging import SendResult
 from runtime import Runtime, current_runtime
@@ -35,6 +36,7 @@ class Outgoing:
     from_: str
     body: str
     media: tuple[str, ...]
+    attempt: int  # 1 for the first
 
 
 def send_message(message_id: int) -> str:
@@ -50,7 +52,7 @@ def send_message(message_id: int) -> str:
         mark_failed(runtime, message_id, exc)
         return "failed"
     except TemporaryError as exc:
-        if has_retries_left():
+        if has_retries_left() and not (exc.code in ONE_MORE_TRY and outgoing.attempt > 1):
             record_error(runtime, message_id, exc)
             raise
         mark_failed(runtime, message_id, exc)
@@ -78,7 +80,7 @@ def claim(runtime: Runtime, message_id: int) -> Outgoing | None:
         if not won:
             return None
         return Outgoing(message.id, message.to_phone, message.from_phone, message.body,
-                        tuple(message.media or ()))
+                        tuple(message.media or ()), message.attempts + 1)
 
 
 def is_sendable(message: Message | None) -> bool:

@@ -24,7 +24,7 @@ from integrations.messaging import Messaging, SendResult
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 10.0  # seconds, for connecting and for each read
-RETRYABLE_CODES = frozenset({30003})  # "unreachable destination handset": worth another try
+RETRYABLE_CODES = frozenset({30003})  # "unreachable destination handset": worth one more try (jobs.py)
 
 
 class RebasedHttpClient(TwilioHttpClient):

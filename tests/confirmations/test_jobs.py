@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from rq.registry import ScheduledJobRegistry
 from rq.scheduler import RQScheduler
+from twilio.request_validator import RequestValidator
 
 from confirmations.jobs import send_message
 from confirmations.outbox import send_job_id
@@ -14,7 +15,7 @@ from integrations.messaging.twilio import TwilioMessaging
 from runtime import QUEUE_NAME
 from store.db import utcnow
 from store.models import Message, OptOut
-from tests.conftest import PUBLIC_BASE_URL, twilio_env
+from tests.conftest import PUBLIC_BASE_URL, TWILIO_AUTH_TOKEN, twilio_env
 from tests.confirmations.conftest import CUSTOMER, TENANT, queue_text, run_worker
 from tests.fakes.twilio_api import Fail, Hang
 
@@ -102,6 +103,44 @@ def test_when_retries_run_out_the_row_is_failed_not_dropped(twilio_runtime, twil
     failed = row(twilio_runtime, message_id)
     assert (failed.status, failed.error_code, failed.attempts) == ("failed", "503", 4)
     assert len(twilio_api.requests) == 4 and twilio_api.sent == []
+
+
+def test_an_unreachable_handset_is_tried_once_more_then_failed(twilio_runtime, twilio_api):
+    twilio_api.script(*[Fail(400, code=30003, message="unreachable destination handset")] * 3)
+    message_id = queue_text(twilio_runtime)
+    run_worker(twilio_runtime)
+
+    failed = row(twilio_runtime, message_id)
+    assert (failed.status, failed.error_code, failed.attempts) == ("failed", "30003", 2)
+    assert len(twilio_api.requests) == 2  # one retry, though RQ had three
+
+
+def test_an_unreachable_handset_reported_by_callback_is_sent_once_more(twilio_app, twilio_runtime, twilio_api):
+    message_id = queue_text(twilio_runtime)
+    run_worker(twilio_runtime)
+    first_sid = sent_sid(twilio_api)
+    callback = {"MessageSid": first_sid, "MessageStatus": "undelivered", "ErrorCode": "30003"}
+    client = twilio_app.test_client()
+
+    assert status_post(client, callback).status_code == 204
+    waiting = row(twilio_runtime, message_id)
+    assert (waiting.status, waiting.provider_sid, waiting.error_code) == ("queued", None, "30003")
+    run_worker(twilio_runtime)  # the send job was queued when the callback committed
+    again = row(twilio_runtime, message_id)
+    assert len(twilio_api.sent) == 2 and again.provider_sid == twilio_api.sent[1].sid != first_sid
+    assert again.attempts == 2
+
+    assert status_post(client, {**callback, "MessageSid": again.provider_sid}).status_code == 204
+    run_worker(twilio_runtime)
+    failed = row(twilio_runtime, message_id)
+    assert (failed.status, failed.error_code) == ("undelivered", "30003") and len(twilio_api.sent) == 2
+    assert status_post(client, {**callback, "MessageStatus": "delivered"}).status_code == 204
+    assert row(twilio_runtime, message_id).status == "undelivered"  # the first sid is no longer this row's
+
+
+def status_post(client, params: dict):
+    signature = RequestValidator(TWILIO_AUTH_TOKEN).compute_signature(PUBLIC_BASE_URL + "/twilio/status", params)
+    return client.post("/twilio/status", data=params, headers={"X-Twilio-Signature": signature})
 
 
 def test_a_phone_that_opts_out_before_the_send_is_not_texted(twilio_runtime, twilio_api):
