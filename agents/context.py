@@ -10,8 +10,7 @@ from routing.tenants import Actor
 
 if TYPE_CHECKING:
     from agents.understanding.result import Understanding
-    from integrations.errors import IntegrationError
-    from integrations.media import Image
+    from integrations.media import Fetched
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ class ExecutionContext:
     state: str = "idle"
     slots: dict[str, Any] = field(default_factory=dict)
     intent: Understanding | None = None  # what the understanding engine made of the text
-    fetched: dict[str, Image | IntegrationError] = field(default_factory=dict)  # media URL -> photo, before the transaction
+    fetched: Fetched = field(default_factory=dict)  # photos fetched before the transaction
     replies: list[str] = field(default_factory=list)
     trace: list[Step] = field(default_factory=list)
     outcome: str = "pending"

@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 
 from agents.context import ExecutionContext, Interaction
 from config.schema import Tenant
-from integrations.errors import IntegrationError
-from integrations.media import Image, fetch_ahead
+from integrations.media import Fetched, fetch_ahead
 from routing.router import handle_interaction
 from routing.tenants import resolve_actor
 from runtime import Runtime
@@ -51,7 +50,7 @@ def take_in(runtime: Runtime, tenant: Tenant, interaction: Interaction, render: 
         return stored_reply(runtime, interaction.provider_key) or ""
 
 
-def _photos_ahead(runtime: Runtime, tenant: Tenant, interaction: Interaction) -> dict[str, Image | IntegrationError]:
+def _photos_ahead(runtime: Runtime, tenant: Tenant, interaction: Interaction) -> Fetched:
     """The photo a person's MMS proves a run with (its first), fetched before the transaction:
     a slow download (up to 8 s) then holds no lock, and keeps no other webhook waiting."""
     if not interaction.media or resolve_actor(tenant, interaction.from_phone).person is None:

@@ -82,6 +82,9 @@ def fetch_image(url: str, settings: Settings) -> Image:
     return checked_image(content, header_type)
 
 
+Fetched = dict[str, "Image | IntegrationError"]  # media URL -> its photo, or why it couldn't be had
+
+
 def fetch_ahead(url: str, settings: Settings) -> Image | IntegrationError:
     """fetch_image before the transaction that uses the photo, so no lock or connection
     waits on a slow download; the error, if any, is returned for that code to raise."""

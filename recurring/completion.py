@@ -18,13 +18,11 @@ from store.models import Proof, Run
 NOTIFIED_ROLES = ("manager", "owner")
 
 
-# Prepared once: every staff text asks it (the statement's cache key is built once, not per text).
-OPEN_RUNS_FOR = (select(Run).where(Run.tenant == bindparam("tenant"), Run.assignee == bindparam("person"),
-                                   Run.state == "open").order_by(Run.due_at, Run.id).with_for_update())
-
-
-OPEN_TASKS_OF = (select(Run.task).where(Run.tenant == bindparam("tenant"), Run.assignee == bindparam("person"),
-                                         Run.state == "open").order_by(Run.due_at, Run.id))
+# Prepared once: every staff text asks them (the statement's cache key is built once, not per text).
+_OPEN_FOR_PERSON = (select(Run).where(Run.tenant == bindparam("tenant"), Run.assignee == bindparam("person"),
+                                      Run.state == "open").order_by(Run.due_at, Run.id))
+OPEN_RUNS_FOR = _OPEN_FOR_PERSON.with_for_update()
+OPEN_TASKS_OF = _OPEN_FOR_PERSON.with_only_columns(Run.task)
 
 
 def open_tasks_of(session: Session, tenant: str, person_id: str) -> tuple[str, ...]:

@@ -18,8 +18,7 @@ from agents.owner import OwnerAgent
 from agents.person_intent import PersonIntentAgent
 from agents.staff import StaffAgent
 from config.schema import Tenant
-from integrations.errors import IntegrationError
-from integrations.media import Image
+from integrations.media import Fetched
 from routing.calls import CALL_CHAINS, call_route
 from routing.limits import is_stranger, stranger_may_get_reply
 from routing.sessions import Conversation, load_session, save_session
@@ -59,7 +58,7 @@ def route_of(keyword: str | None, opted_out: bool, person: bool = False) -> str:
 
 def handle_interaction(session: Session, tenant: Tenant, interaction: Interaction,
                        interaction_id: int, now: datetime,
-                       fetched: dict[str, Image | IntegrationError] | None = None) -> ExecutionContext:
+                       fetched: Fetched | None = None) -> ExecutionContext:
     """Run the chain for one interaction; the caller commits. `fetched`: its photos, fetched ahead."""
     actor = resolve_actor(tenant, interaction.from_phone)
     convo = load_session(session, tenant.tenant, interaction.from_phone, now)
