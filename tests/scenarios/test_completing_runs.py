@@ -13,15 +13,11 @@ from werkzeug.serving import make_server
 
 from config.settings import load_settings
 from server import create_app
-from store.db import utcnow
 from store.models import ConversationSession, Message, Proof, Run
 from tests.conftest import TWILIO_ACCOUNT_SID as SID, TWILIO_AUTH_TOKEN as TOKEN, Twilio, twilio_env
 from tests.fakes.twilio_media import jpeg, png
 
 DANA, MARCO, LENA, SAM = "+16175550101", "+16175550102", "+16175550103", "+16175550104"
-TITLES = {"opening": "Opening checklist", "jars": "Change the disinfectant jars",
-          "cooler": "Product cooler temperature", "cash": "Closing cash count",
-          "handoff-note": "End-of-day note for the morning shift"}
 
 
 @pytest.fixture
@@ -57,22 +53,6 @@ def _messages(twiml: str) -> list[str]:
     import xml.etree.ElementTree as ET
 
     return [m.text or "" for m in ET.fromstring(twiml).iter("Message")]
-
-
-@pytest.fixture
-def open_run(runtime):
-    """Opens a run of a task for someone, due `due` from now (negative: already overdue)."""
-
-    def add(task: str, assignee: str, due: timedelta = timedelta(minutes=30),
-            slot_before_due: timedelta = timedelta(minutes=30)) -> int:
-        due_at = utcnow().replace(microsecond=0) + due
-        with runtime.db.session() as session:
-            run = Run(tenant="harbor-barbers", task=task, title=TITLES[task], slot=due_at - slot_before_due,
-                      due_at=due_at, state="open", assignee=assignee, flags=[])
-            session.add(run)
-            session.commit()
-            return run.id
-    return add
 
 
 @pytest.fixture

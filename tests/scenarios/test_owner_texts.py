@@ -14,12 +14,10 @@ from agents.owner_texts import clock
 from store.db import utcnow
 from store.models import Finding, Run
 from tests.conftest import NORTH_NUMBER
+from tests.scenarios.conftest import TITLES
 
 DANA, MARCO, LENA, SAM = "+16175550101", "+16175550102", "+16175550103", "+16175550104"
 AVA = "+13125550201"
-TITLES = {"opening": "Opening checklist", "jars": "Change the disinfectant jars",
-          "cooler": "Product cooler temperature", "cash": "Closing cash count",
-          "handoff-note": "End-of-day note for the morning shift"}
 
 
 def say(twilio, phone: str, body: str, **extra) -> str:

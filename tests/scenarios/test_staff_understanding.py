@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 import xml.etree.ElementTree as ET
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -21,14 +20,11 @@ from config.settings import load_settings
 from integrations.llm.openai import OpenAIModel
 from routing.router import CHAINS
 from server import create_app
-from store.db import utcnow
 from store.models import Execution, Proof, Run
 from tests.understanding.chat_fixtures import script, server  # noqa: F401 - fixtures
 from tests.understanding.chat_server import Reply, proposal, sent_text
 
 LENA, SAM = "+16175550103", "+16175550104"
-TITLES = {"jars": "Change the disinfectant jars", "cooler": "Product cooler temperature",
-          "cash": "Closing cash count"}
 UNREADABLE = "fridge is sitting at thirty eight"  # no digits, no command word: the rules are unsure
 
 
@@ -43,19 +39,6 @@ def app(env, server):
     app.extensions["onward"].redis.flushdb()
     yield app
     app.extensions["onward"].db.dispose()
-
-
-@pytest.fixture
-def open_run(runtime):
-    def add(task: str, assignee: str) -> int:
-        due_at = utcnow().replace(microsecond=0) + timedelta(minutes=30)
-        with runtime.db.session() as session:
-            run = Run(tenant="harbor-barbers", task=task, title=TITLES[task], slot=due_at - timedelta(minutes=30),
-                      due_at=due_at, state="open", assignee=assignee, flags=[])
-            session.add(run)
-            session.commit()
-            return run.id
-    return add
 
 
 @pytest.fixture
