@@ -1,11 +1,17 @@
 """Benchmark: language understanding on the labelled sets, per engine.
 
-    .venv/bin/python bench/understanding.py [--engine rules|openai] [--set customer|staff|all] [--misses]
+    .venv/bin/python bench/understanding.py [--engine rules|openai] [--split test|dev|train] [--misses]
+    .venv/bin/python bench/understanding.py --set-dir DIR      any directory of labelled files
 
-Runs every labelled message (tests/understanding/*_messages.yaml) through the engine and
-prints accuracy per intent, entity accuracy (every labelled field right, and nothing
-unlabelled), service-and-time accuracy on booking messages, latency p50/p99 per message,
-and how many answers fell back to the rules engine (openai) and why.
+Runs every labelled message of a split (tests/understanding/labelled.py says where each
+lives; the test split is the frozen one) through the engine and prints intent accuracy for
+customers and for the tenant's people (staff, managers, owners) separately, and for Spanish,
+accuracy per intent, entity accuracy (every labelled field right, and nothing unlabelled),
+service-and-time accuracy on booking messages, the share of texts on which Onward would have
+changed state on a misreading (done, cancel, excuse, reassign, a reading kept), latency
+p50/p99 per message, and how many answers fell back to the rules engine (openai) and why.
+Files in --set-dir use the format of tests/understanding/LABELLING.md and name their tenant
+(a file of tests/tenants/).
 
 --engine openai talks to OPENAI_BASE_URL with OPENAI_API_KEY and OPENAI_MODEL, or, when
 OPENAI_BASE_URL is not set, to the local chat-completions server the tests use
@@ -26,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.understanding.labelled import Example, Score, harbor, load_examples  # noqa: E402
+from tests.understanding.labelled import Example, Score, load_examples, load_set, tenant_named  # noqa: E402
 
 WARMUP = 20
 
@@ -34,8 +40,9 @@ WARMUP = 20
 def main() -> int:
     args = _arguments()
     logging.getLogger("agents.understanding.engine").setLevel(logging.ERROR)  # counted below instead
-    kinds = ("customer", "staff") if args.set == "all" else (args.set,)
-    examples = [e for kind in kinds if _exists(kind) for e in load_examples(kind)]
+    examples = load_set(Path(args.set_dir)) if args.set_dir else load_examples(args.split)
+    if args.group != "all":
+        examples = [e for e in examples if e.group == args.group]
     with _engine(args.engine, examples, args.faults) as understand:
         for example in examples[:WARMUP]:
             understand(example)
@@ -56,18 +63,15 @@ def main() -> int:
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", choices=("rules", "openai"), default="rules")
-    parser.add_argument("--set", choices=("customer", "staff", "all"), default="all")
+    parser.add_argument("--split", choices=("test", "dev", "train"), default="test",
+                        help="test: the frozen split (the figures that count); train: what the classifier learned")
+    parser.add_argument("--set-dir", help="score every labelled file in this directory instead of a split")
+    parser.add_argument("--group", choices=("customers", "people", "all"), default="all")
     parser.add_argument("--misses", action="store_true", help="print every message read wrong")
     parser.add_argument("--faults", type=float, default=0.0,
                         help="openai on the local server: this share of answers is broken (bad JSON, "
                              "refusals, errors, too slow), to measure the fallbacks")
     return parser.parse_args()
-
-
-def _exists(kind: str) -> bool:
-    from tests.understanding.labelled import SETS
-
-    return SETS[kind].exists()
 
 
 class _Rules:
@@ -76,10 +80,10 @@ class _Rules:
     def __init__(self, examples: list[Example]):
         from agents.understanding.engine import Understander
 
-        self.tenant, self.engine = harbor(), Understander()
+        self.engine = Understander()
 
     def __enter__(self):
-        return lambda e: ask(self.tenant, self.engine, e)
+        return lambda e: ask(tenant_named(e.tenant), self.engine, e)
 
     def __exit__(self, *exc) -> None:
         return None
@@ -105,11 +109,16 @@ def _report(engine: str, score: Score, times: list[float], cpu: list[float] | No
             tokens: int, misses: bool) -> None:
     print(f"engine: {engine}   messages: {score.total}")
     print(f"{'intent':<14}{'right':>7}{'of':>5}{'accuracy':>10}")
-    for intent, (right, total) in sorted(score.per_intent.items()):
-        print(f"{intent:<14}{right:>7}{total:>5}{right / total:>10.1%}")
-    print(f"intent accuracy          {score.intent_accuracy:.1%}")
+    for intent, tally in sorted(score.per_intent.items()):
+        print(f"{intent:<14}{tally.right:>7}{tally.total:>5}{tally.share:>10.1%}")
+    for key, label in (("all", "intent accuracy"), ("customers", "  customers"), ("people", "  staff and owners"),
+                       ("lang:es", "  Spanish")):
+        tally = score.intent[key]
+        if tally.total:
+            print(f"{label:<25}{tally.share:.1%}  ({tally.right} of {tally.total})")
     print(f"entity accuracy          {score.entity_accuracy:.1%}  (every labelled field right)")
-    print(f"booking service+time     {score.booking_accuracy:.1%}  ({score.booking} book/reschedule messages)")
+    print(f"booking service+time     {score.booking_accuracy:.1%}  ({score.booking.total} book/reschedule messages)")
+    print(f"changed state, misread   {score.misread_rate:.2%}  ({score.changed.right} of {score.total})")
     print(f"latency  {_percentiles(times)}")
     if cpu is not None:  # this thread's CPU time: the engine's own cost, without waiting for a core
         print(f"cpu time {_percentiles(cpu)}")
@@ -118,7 +127,7 @@ def _report(engine: str, score: Score, times: list[float], cpu: list[float] | No
     if tokens:
         print(f"tokens                   {tokens} ({tokens / score.total:.0f} a message)")
     if misses:
-        print("\n".join(["", "misses:", *score.misses]))
+        print("\n".join(["", "misses:", *score.misses, "", "state changed on a misreading:", *score.misreads]))
 
 
 def _percentiles(times: list[float]) -> str:

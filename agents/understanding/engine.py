@@ -15,6 +15,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
+from agents.understanding.blend import blend
+from agents.understanding.classifier import Features, classifier
 from agents.understanding.prompt import build_prompt
 from agents.understanding.proposal import InvalidProposal, read_proposal
 from agents.understanding.result import Understanding
@@ -54,12 +56,23 @@ class Engine(Protocol):
 
 
 class RulesEngine:
+    """The rules, and the classifier beside them (blend.py says how the two decide)."""
+
     name = "rules"
 
     def understand(self, ask: Ask) -> Understanding:
         if ask.person is not None:
-            return understand_staff(ask.tenant, ask.person, ask.text, ask.has_media, ask.open_tasks)
-        return understand_customer(ask.tenant, ask.text, ask.now, ask.recent)
+            heard = understand_staff(ask.tenant, ask.person, ask.text, ask.has_media, ask.open_tasks)
+        else:
+            heard = understand_customer(ask.tenant, ask.text, ask.now, ask.recent)
+        if is_injection(ask.text):
+            return heard
+        return blend(ask, heard, classifier().probabilities(_features(ask)))
+
+
+def _features(ask: Ask) -> Features:
+    group, role = ("customers", None) if ask.person is None else ("people", ask.person.role)
+    return Features(ask.text, group, role, ask.has_media, ask.recent)
 
 
 class ModelFailed(Exception):

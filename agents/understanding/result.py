@@ -18,6 +18,9 @@ STAFF_INTENTS = ("done", "tasks", "steps", "skip", "not_yet", "question", "take"
 # Owners and managers also ask for the view of today and the findings, and acknowledge them.
 OWNER_INTENTS = (*STAFF_INTENTS[:-1], "today", "findings", "acknowledge", "unclear")
 PERIODS = ("morning", "afternoon", "evening")
+# Readings Onward acts on by changing what is recorded: a run closed, a booking cancelled, an
+# escalation excused or given away. Below the engine's ACT confidence these are asked, not done.
+STATE_CHANGING = frozenset({"done", "cancel", "excuse", "reassign"})
 ENGINES = ("rules", "openai")
 
 
@@ -45,4 +48,5 @@ class Understanding:
     letter: str | None = None  # a reply code's letter as written: "3t" -> "t", "4o sam" -> "o"
     task_words: str | None = None  # the words that named a task, as written: "give the plants to sam" -> "plants"
     person_words: str | None = None  # the words that named a person: "give cooler to bob" -> "bob"
+    unsure_of: str | None = None  # intent "unclear": the state change this might have been, to ask about
     dropped: tuple[str, ...] = ()  # fields a model proposed that the checks refused: ("task",) not theirs

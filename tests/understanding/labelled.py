@@ -1,28 +1,33 @@
-"""The labelled message sets and their scoring, shared by the table tests and bench/understanding.py."""
+"""The labelled sets and their scoring, shared by the table tests and bench/understanding.py.
+
+    train   agents/understanding/corpus/       what the classifier learns (and the rules were tuned on)
+    dev     tests/understanding/sets/dev/      held out, looked at while improving the engine
+    test    tests/understanding/sets/test/     frozen: written apart from the code, never tuned on
+"""
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from agents.understanding.result import Understanding
+from agents.understanding.examples import CORPUS, load_labelled
+from agents.understanding.result import STATE_CHANGING, Understanding
 from config.loader import load_file
 from config.schema import Tenant
 
 HERE = Path(__file__).resolve().parent
 TENANTS = HERE.parent / "tenants"
-SETS = {"customer": HERE / "customer_messages.yaml", "staff": HERE / "staff_messages.yaml"}
+SPLITS = {"train": CORPUS, "dev": HERE / "sets" / "dev", "test": HERE / "sets" / "test"}
 ENTITIES = ("service", "day", "time", "period", "at", "faq", "task", "number", "person", "code", "pick")
 BOOKING = ("book", "reschedule")
 
 
 @dataclass(frozen=True)
 class Example:
-    kind: str  # customer | staff
+    group: str  # customers | people
     text: str
     intent: str
     expected: dict[str, Any]
@@ -30,59 +35,106 @@ class Example:
     recent: tuple[str, ...] = ()
     sender: str | None = None  # a person id, for staff and owner texts
     media: bool = False
+    lang: str = "en"
+    tenant: str = "harbor-barbers"
+
+
+@dataclass
+class Tally:
+    right: int = 0
+    total: int = 0
+
+    def add(self, ok: bool) -> None:
+        self.right, self.total = self.right + ok, self.total + 1
+
+    @property
+    def share(self) -> float:
+        return self.right / self.total if self.total else 1.0
 
 
 @dataclass
 class Score:
-    total: int = 0
-    intent_right: int = 0
-    entities_right: int = 0
-    booking: int = 0
-    booking_right: int = 0
-    per_intent: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    intent: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))  # by group, lang, "all"
+    per_intent: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    entities: Tally = field(default_factory=Tally)
+    booking: Tally = field(default_factory=Tally)
+    changed: Tally = field(default_factory=Tally)  # state changed on a misreading, of all texts
     misses: list[str] = field(default_factory=list)
+    misreads: list[str] = field(default_factory=list)
 
     def add(self, example: Example, got: Understanding) -> None:
-        self.total += 1
-        intent_ok = got.intent == example.intent
-        entities_ok = entities_match(example, got)
-        self.intent_right += intent_ok
-        self.entities_right += entities_ok
-        self.per_intent[example.intent][1] += 1
-        self.per_intent[example.intent][0] += intent_ok
+        intent_ok, entities_ok = got.intent == example.intent, entities_match(example, got)
+        for key in ("all", example.group, f"lang:{example.lang}"):
+            self.intent[key].add(intent_ok)
+        self.per_intent[example.intent].add(intent_ok)
+        self.entities.add(entities_ok)
         if example.intent in BOOKING:
-            self.booking += 1
-            self.booking_right += entities_ok
+            self.booking.add(intent_ok and _booking_entities_match(example, got))
+        misread = changes_state_wrongly(example, got)
+        self.changed.add(misread)  # "right" counts the misreadings here
+        if misread:
+            self.misreads.append(f"{example.text!r}: expected {example.intent} {_brief_expected(example)}, "
+                                 f"acted on {brief(got)}")
         if not (intent_ok and entities_ok):
-            self.misses.append(f"{example.text!r}: expected {example.intent} {example.expected}, got {brief(got)}")
+            self.misses.append(f"[{example.group}] {example.text!r}: expected {example.intent} "
+                               f"{_brief_expected(example)}, got {brief(got)}")
+
+    @property
+    def total(self) -> int:
+        return self.intent["all"].total
 
     @property
     def intent_accuracy(self) -> float:
-        return self.intent_right / self.total if self.total else 0.0
+        return self.intent["all"].share
 
     @property
     def entity_accuracy(self) -> float:
-        return self.entities_right / self.total if self.total else 0.0
+        return self.entities.share
 
     @property
     def booking_accuracy(self) -> float:
-        return self.booking_right / self.booking if self.booking else 1.0
+        return self.booking.share
+
+    @property
+    def misread_rate(self) -> float:
+        return self.changed.right / self.changed.total if self.changed.total else 0.0
+
+
+def changes_state_wrongly(example: Example, got: Understanding) -> bool:
+    """Onward would act (done, cancel, excuse, reassign, a reading kept) on a reading that is wrong."""
+    if got.intent not in STATE_CHANGING:
+        return False
+    if got.intent != example.intent:
+        return True
+    want = example.expected
+    return any(getattr(got, name) is not None and getattr(got, name) != want[name]
+               for name in ("number", "task", "person", "code"))
 
 
 def harbor() -> Tenant:
-    return load_file(TENANTS / "harbor-barbers.yaml", {"HARBOR_API_TOKEN": "labelled-set-token"})
+    return tenant_named("harbor-barbers")
 
 
-def load_examples(kind: str) -> list[Example]:
-    data = yaml.safe_load(SETS[kind].read_text())
-    now = datetime.fromisoformat(data["now"])
-    return [_example(kind, item, now) for item in data["messages"]]
+@lru_cache(maxsize=8)
+def tenant_named(name: str) -> Tenant:
+    return load_file(TENANTS / f"{name}.yaml", {"HARBOR_API_TOKEN": "labelled-set-token",
+                                                "NORTH_API_TOKEN": "labelled-set-token"})
 
 
-def _example(kind: str, item: dict[str, Any], now: datetime) -> Example:
-    expected = {name: _value(name, item.get(name)) for name in ENTITIES}
-    return Example(kind=kind, text=str(item["text"]), intent=item["intent"], expected=expected, now=now,
-                   recent=tuple(item.get("recent", ())), sender=item.get("from"), media=item.get("media", False))
+def load_examples(split: str) -> list[Example]:
+    return load_set(SPLITS[split])
+
+
+def load_set(path: Path) -> list[Example]:
+    """Every labelled file in a directory (or one file), in the format of LABELLING.md."""
+    return [_example(item) for item in load_labelled(path)]
+
+
+def _example(item) -> Example:
+    expected = {name: _value(name, item.labels.get(name)) for name in ENTITIES}
+    return Example(group=item.group, text=item.text, intent=item.intent, expected=expected, now=item.now,
+                   recent=item.recent, sender=item.sender, media=item.media, lang=item.lang,
+                   tenant=item.tenant or "harbor-barbers")
 
 
 def _value(name: str, value: Any) -> Any:
@@ -91,7 +143,7 @@ def _value(name: str, value: Any) -> Any:
     if name == "time":
         return time.fromisoformat(str(value))
     if name == "at":
-        return datetime.fromisoformat(str(value))
+        return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     if name == "day" and not isinstance(value, date):
         return date.fromisoformat(str(value))
     if name == "number":
@@ -105,6 +157,14 @@ def entities_match(example: Example, got: Understanding) -> bool:
     return all(getattr(got, name) == want for name, want in example.expected.items())
 
 
+def _booking_entities_match(example: Example, got: Understanding) -> bool:
+    return all(getattr(got, name) == example.expected[name] for name in ("service", "day", "time", "period", "at"))
+
+
+def _brief_expected(example: Example) -> dict[str, Any]:
+    return {k: v for k, v in example.expected.items() if v is not None}
+
+
 def brief(got: Understanding) -> str:
     fields = {name: getattr(got, name) for name in ("intent", *ENTITIES) if getattr(got, name) is not None}
-    return ", ".join(f"{k}={v}" for k, v in fields.items())
+    return ", ".join(f"{k}={v}" for k, v in fields.items()) + f" ({got.confidence:.2f})"
