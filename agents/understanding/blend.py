@@ -16,14 +16,17 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from agents.staff_intent import DONE as DONE_WORDS
 from agents.understanding.faq import match_faq
 from agents.understanding.numbers import reading_in
 from agents.understanding.result import STATE_CHANGING, Understanding
 from agents.understanding.tasks import match_person, match_task, tasks_of
 from agents.understanding.text import fold, words
+from recurring.proof import proof_kind
 
-RULES_WEIGHT = 0.5
-ACT = 0.6  # below this a state change is asked about, not made (tuned on the dev split)
+RULES_WEIGHT = 0.1
+UNSURE = 0.3
+ACT = 0.45  # below this a state change is asked about, not made (tuned on the dev split)
 DECIDER_ONLY = frozenset({"excuse", "reassign", "today", "findings", "acknowledge"})
 CODED = frozenset({"take", "excuse", "reassign", "acknowledge"})
 CODE = re.compile(r"(?:^|\s|#|\b[a-z]{1,5})(\d{1,2})(?:[a-z]{1,2}\b|\s|$|[.!,])")
@@ -31,12 +34,12 @@ REASON = frozenset({"skip", "excuse"})
 
 
 def blend(ask, heard: Understanding, probabilities: dict[str, float]) -> Understanding:
+    heard = _checked_number(ask, heard)
     scores = _scores(ask, heard, probabilities)
     intent = max(scores, key=scores.get)
     confidence = round(min(1.0, scores[intent]), 3)
     result = replace(heard, confidence=confidence) if intent == heard.intent else _reread(ask, heard, intent,
                                                                                           confidence)
-    result = _checked_number(ask, result)
     if result.intent in STATE_CHANGING and result.confidence < ACT and not _coded(result):
         return replace(result, intent="unclear", unsure_of=result.intent)
     return result
@@ -89,7 +92,19 @@ def _person(ask, intent: str) -> str | None:
 
 
 def _checked_number(ask, heard: Understanding) -> Understanding:
-    """A number is a reading only where the text reads as one: not "give me 5 min", "3 bottles"."""
-    if ask.person is None or heard.number is None or reading_in(ask.text, heard.number):
+    """A number is a reading only where the text reads as one ("cooler 38", not "give me 5 min" or
+    "3 bottles") and a task the sender may name asks for one. A done the rules read from a number
+    alone loses its confidence with it."""
+    if ask.person is None or heard.number is None:
         return heard
-    return replace(heard, number=None, unit=None)
+    if reading_in(ask.text, heard.number) and _asks_reading(ask, heard.task):
+        return heard
+    sure = heard.intent != "done" or DONE_WORDS.search(fold(ask.text)) is not None
+    return replace(heard, number=None, unit=None, confidence=heard.confidence if sure else UNSURE)
+
+
+def _asks_reading(ask, task_id: str | None) -> bool:
+    tasks = tasks_of(ask.tenant.tasks, ask.person, ask.person.role in ("owner", "manager"), ask.open_tasks)
+    if task_id is not None:
+        tasks = tuple(t for t in tasks if t.id == task_id)
+    return any(proof_kind(t) == "number" for t in tasks)

@@ -83,7 +83,7 @@ class _Fitted:
 def _fit(examples: list[Labelled], roles: dict[str, str]) -> _Fitted:
     vectorizers = [TfidfVectorizer(token_pattern=TOKENS, ngram_range=(1, 2), sublinear_tf=True),
                    TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)]
-    model = make_pipeline(make_union(*vectorizers), LogisticRegression(C=8.0, max_iter=3000))
+    model = make_pipeline(make_union(*vectorizers), LogisticRegression(C=20.0, class_weight="balanced", max_iter=3000))
     documents = [features_of(e, roles).document() for e in examples]
     model.fit(documents, [e.intent for e in examples])
     return _Fitted(vectorizers, model[-1])
