@@ -7,7 +7,8 @@
 
 The text was read once by the chain's intent agent (agents/person_intent.py): an answer is
 a take, excuse, reassign or done with a code (not a finding's "4o"), or a bare take.
-A bare answer ("on it") acts on the sender's one open item; with several, it asks which.
+A bare answer ("on it", "excuse it, she's sick", "have Sam do it") acts on the sender's one open run;
+with several, on the one whose task the text names, else it asks which, listing them.
 An unknown or stale code gets a clear reply and changes nothing. A text that is no answer,
 or answers a finding, passes on with ctx.outcome left "pending" (the owner and staff agents
 come next in the chain).
@@ -32,6 +33,9 @@ from store.models import Finding, Run
 
 LISTED = 4
 ACTIONS = frozenset({"take", "excuse", "reassign", "done"})
+BARE = frozenset({"take", "excuse", "reassign"})  # answers that may name no code: "excuse it"
+LETTERS = {"take": "t", "excuse": "x", "reassign": "r"}
+EXAMPLES = {"take": "", "excuse": " and why", "reassign": " and a name"}
 NEEDS_PROOF = {"photo": "{n}d with the photo", "number": "{n}d and the reading, e.g. {n}d 38",
                "text": "{n}d and a short note"}
 
@@ -63,7 +67,7 @@ class AnswersAgent:
         """The item answered: by its code, or the sender's only open one. A finding's is passed on."""
         person = ctx.actor.person
         if answer.code is None:
-            return self._bare(ctx, session, open_codes(session, ctx.tenant.tenant, person.id))
+            return self._bare(ctx, session, open_codes(session, ctx.tenant.tenant, person.id), answer)
         code = item_for_code(session, ctx.tenant.tenant, person.id, answer.code)
         if code is None:
             self._unknown(ctx, session, answer.code)
@@ -74,13 +78,21 @@ class AnswersAgent:
             return None
         return code
 
-    def _bare(self, ctx: ExecutionContext, session: Session, items: list[CodeRow]) -> CodeRow | None:
-        """ "on it": the one open item; with several, ask which; with none, not an answer."""
+    def _bare(self, ctx: ExecutionContext, session: Session, items: list[CodeRow],
+              answer: Understanding) -> CodeRow | None:
+        """ "on it", "excuse it", "have Sam do it": the one open item, or the one whose task the text
+        names; with several, ask which; with none, not an answer."""
+        if answer.intent != "take":  # only a run can be excused or given away
+            items = [i for i in items if i.kind == "run"]
+        if len(items) > 1 and answer.task:
+            named = _of_task(session, items, answer.task)
+            items = named or items
         if len(items) == 1:
             return items[0]
         if items:
-            ctx.reply(fit(f"Which one? {listing(session, ctx, items)}. Reply with its number and t, "
-                          f"e.g. {items[0].number}t."))
+            letter = LETTERS[answer.intent]
+            ctx.reply(fit(f"Which one? {listing(session, ctx, items)}. Reply with its number and {letter}, "
+                          f"e.g. {items[0].number}{letter}{EXAMPLES[answer.intent]}. Nothing changed."))
             ctx.outcome = "asked_which_item"
         return None
 
@@ -166,10 +178,16 @@ def listing(session: Session, ctx: ExecutionContext, items: list[CodeRow]) -> st
 
 
 def is_answer(heard: Understanding) -> bool:
-    """An answer to a run's escalation: "3t", "excuse 3 ..." (not a finding's "4o sam"), or "on it"."""
+    """An answer to a run's escalation: "3t", "excuse 3 ..." (not a finding's "4o sam"), or one in words
+    without a code ("on it", "excuse it, she's sick", "have Sam do it")."""
     if heard.intent not in ACTIONS:
         return False
-    return heard.letter != "o" if heard.code is not None else heard.intent == "take"
+    return heard.letter != "o" if heard.code is not None else heard.intent in BARE
+
+
+def _of_task(session: Session, items: list[CodeRow], task: str) -> list[CodeRow]:
+    runs = set(session.scalars(select(Run.id).where(Run.id.in_([i.item_id for i in items]), Run.task == task)))
+    return [i for i in items if i.item_id in runs]
 
 
 def first_name(person: Person) -> str:

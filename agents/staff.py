@@ -34,6 +34,17 @@ LISTED = 4  # runs in a numbered list: keeps a reply near 320 characters
 HELP = ("Text DONE when a task is finished (with its photo, reading or note), TASKS for what's open, "
         "STEPS for how, or SKIP and why to hand it to your backup.")
 NOTHING_OPEN = "Nothing is open for you right now."
+# One short question for a text that may have meant a state change but wasn't sure enough to make
+# it (agents/understanding/blend.py): what to reply to make it, and that nothing changed.
+UNSURE: dict[str, Callable[[Task | None], str]] = {
+    "done": lambda task: (f"Not sure I got that. If {task.title} is done, reply DONE"
+                          f"{'' if proof_kind(task) == 'none' else ' with ' + what_to_send(task)}. Nothing changed."
+                          if task else "Not sure I got that. If a task is done, reply DONE. Nothing changed."),
+    "excuse": lambda task: ("Not sure I got that. To excuse a task, reply its code, x and why, e.g. 3x closed "
+                            "today. Nothing changed."),
+    "reassign": lambda task: ("Not sure I got that. To give a task to someone, reply its code, r and a name, "
+                              "e.g. 3r sam. Nothing changed."),
+}
 # The intents this agent answers; any other that reaches it (an answer to a finding by its
 # code, a manager's bare "ok") is one it can't act on.
 OWN = frozenset({"done", "tasks", "steps", "skip", "not_yet", "question", "unclear"})
@@ -100,6 +111,12 @@ class StaffAgent:
         ctx.outcome = "not_yet"
 
     def _unclear(self, ctx: ExecutionContext, session: Session, heard: Understanding) -> None:
+        if heard.unsure_of in UNSURE:  # it may have been a state change: ask, change nothing
+            runs = _my_runs(ctx, session)
+            run = (_named(runs, heard.task) or runs or [None])[0]
+            ctx.reply(UNSURE[heard.unsure_of](ctx.tenant.task(run.task) if run else None))
+            ctx.outcome = "asked_to_confirm"
+            return
         ctx.reply(f"Hi {ctx.actor.person.name.split()[0]}, I couldn't act on that. {HELP}")
         ctx.outcome = "not_understood"
 

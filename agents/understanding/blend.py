@@ -31,10 +31,15 @@ DECIDER_ONLY = frozenset({"excuse", "reassign", "today", "findings", "acknowledg
 CODED = frozenset({"take", "excuse", "reassign", "acknowledge"})
 CODE = re.compile(r"(?:^|\s|#|\b[a-z]{1,5})(\d{1,2})(?:[a-z]{1,2}\b|\s|$|[.!,])")
 REASON = frozenset({"skip", "excuse"})
+SEPARATOR = re.compile(r"\s[-–—]\s|[:,;]\s*|\.\s+")
+POSSESSIVE = re.compile(r"'s$")
+SHORT_ASK = 3  # "excuse it", "let it slide": words that give no reason of their own
 
 
 def blend(ask, heard: Understanding, probabilities: dict[str, float]) -> Understanding:
     heard = _checked_number(ask, heard)
+    if ask.person is not None and heard.person is None:
+        heard = replace(heard, person=_person(ask, heard.intent))
     scores = _scores(ask, heard, probabilities)
     intent = max(scores, key=scores.get)
     confidence = round(min(1.0, scores[intent]), 3)
@@ -74,8 +79,21 @@ def _reread(ask, heard: Understanding, intent: str, confidence: float) -> Unders
     return Understanding(intent=intent, task=match_task(tasks, ask.text), code=code, person=person,
                          number=heard.number if intent == "done" else None,
                          unit=heard.unit if intent == "done" else None,
-                         note=ask.text.strip() if intent in REASON else None, confidence=confidence,
+                         note=reason_in(ask.text) if intent in REASON else None, confidence=confidence,
                          engine="rules")
+
+
+def reason_in(text: str) -> str | None:
+    """ "Excuse it - Ava had a family emergency" -> "Ava had a family emergency"; "excuse it" -> None."""
+    _, sep, rest = _split(text.strip())
+    if sep and rest:
+        return rest
+    return text.strip() if len(text.split()) > SHORT_ASK else None
+
+
+def _split(text: str) -> tuple[str, str, str]:
+    match = SEPARATOR.search(text)
+    return (text[:match.start()], match[0], text[match.end():].strip()) if match else (text, "", "")
 
 
 def _code(text: str) -> int | None:
@@ -84,10 +102,10 @@ def _code(text: str) -> int | None:
 
 
 def _person(ask, intent: str) -> str | None:
-    if intent != "reassign":
-        return None
-    named = {p for w in words(fold(ask.text)) if (p := match_person(ask.tenant.people, w))}
-    named.discard(ask.person.id)
+    """The one person of the tenant the text names ("have Sam do it", "sam's got it"), if one."""
+    named = {p for w in words(fold(ask.text)) if (p := match_person(ask.tenant.people, POSSESSIVE.sub("", w)))}
+    if intent == "reassign":
+        named.discard(ask.person.id)
     return named.pop() if len(named) == 1 else None
 
 

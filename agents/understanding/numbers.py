@@ -1,10 +1,13 @@
 """Whether a number in a person's text is a reading, or counts something else.
 
-    reading_in("cooler 38", 38)                             -> True
+    reading_in("cooler 38", 38)                             -> True  (short, beside its task)
+    reading_in("$1,250.50", 1250.5)                         -> True  (a unit)
     reading_in("the cooler is broken, 3 bottles leaked", 3) -> False (it counts bottles)
     reading_in("give me 5 min", 5)                          -> False (a wait)
-    reading_in("step 2 done?", 2)                           -> False (a step)
-A reading closes a run, so a number that is not plainly one is left for the agent to ask about.
+    reading_in("the dryer at station 1 died", 1)            -> False (a place, in a long text)
+A reading closes a run, so a number that is not plainly one is left for the agent to ask about:
+it has nothing around it that makes it a count, a wait, a clock time or a place, and either the
+text is short or a reading word (a unit, temp, cash, drawer...) stands near it.
 """
 from __future__ import annotations
 
@@ -15,13 +18,16 @@ from agents.understanding.text import fold
 # Words right after the number that make it a count, a duration or a clock time.
 COUNTED = re.compile(
     r"^\s*(?:min|mins|minutes?|m\b|hrs?\b|hours?|h\b|secs?|seconds?|days?|weeks?|more\b|ahead|left\b|"
-    r"bottles?|boxes?|jars?\b|towels?|customers?|clients?|people|ppl|guys|of (?:them|us|the)|times|x\b|"
-    r"am\b|pm\b|o'?clock|:\d|y\b|minutos?|horas?|clientes?|botellas?|personas?)")
-# Words right before it that make it a step, an order number, a clock time or a wait.
+    r"bottles?|boxes?|jars?\b|towels?|customers?|clients?|heads?|people|ppl|guys|cuts?\b|of (?:them|us|the)|"
+    r"times|x\b|am\b|pm\b|o'?clock|:\d|y\b|minutos?|horas?|clientes?|botellas?|personas?)")
+# Words right before it that make it a step, a place, a clock time or a wait.
 BEFORE = re.compile(
     r"(?:\bsteps?|#|\bno\.?|\bat|\bby|\bin|\bback in|\bgive me|\bgimme|\bbe there|\bfor|\btil+|\buntil|\bafter|"
-    r"\ben|\ba las|\bpaso)\s*$")
+    r"\bstation|\bchair|\broom|\bline|\ben|\ba las|\bpaso|\bsilla)\s*$")
 NUMBER = re.compile(r"(?<![\w.])[$€£]?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
+CUES = re.compile(r"[$€£°]|\d\s*(?:f|c|usd)\b|\b(?:temp\w*|degrees?|deg|reading|reads|cooler|fridge|nevera|"
+                  r"cash|drawer|till|register|count|caja|dollars?|bucks|total)\b")
+SHORT = 4  # words besides the number: "cooler 38", "done, 39 degrees", "drawer had 1312 tonight"
 
 
 def reading_in(text: str, value: float) -> bool:
@@ -29,5 +35,8 @@ def reading_in(text: str, value: float) -> bool:
     for match in NUMBER.finditer(folded):
         if float(match[1].replace(",", "")) != value:
             continue
-        return not (COUNTED.search(folded[match.end():]) or BEFORE.search(folded[:match.start()]))
+        if COUNTED.search(folded[match.end():]) or BEFORE.search(folded[:match.start()].rstrip(":")) \
+                and not CUES.search(folded[:match.start()]):
+            return False
+        return len(folded.split()) <= SHORT + 1 or CUES.search(folded) is not None
     return True  # written in words ("thirty eight"): the parser that found it vouches for it

@@ -100,6 +100,11 @@ class Score:
         return self.changed.right / self.changed.total if self.changed.total else 0.0
 
 
+# What each state change acts on, beside the intent: a wrong one changes the wrong thing.
+ACTED_ON = {"done": ("number", "task", "code"), "cancel": (), "excuse": ("task", "code"),
+            "reassign": ("person", "task", "code")}
+
+
 def changes_state_wrongly(example: Example, got: Understanding) -> bool:
     """Onward would act (done, cancel, excuse, reassign, a reading kept) on a reading that is wrong."""
     if got.intent not in STATE_CHANGING:
@@ -108,7 +113,7 @@ def changes_state_wrongly(example: Example, got: Understanding) -> bool:
         return True
     want = example.expected
     return any(getattr(got, name) is not None and getattr(got, name) != want[name]
-               for name in ("number", "task", "person", "code"))
+               for name in ACTED_ON[got.intent])
 
 
 def harbor() -> Tenant:
