@@ -9,6 +9,7 @@ import logging
 
 from flask import Flask
 
+from agents.understanding.classifier import warm_up
 from config.settings import Settings, load_settings
 from runtime import build_runtime
 
@@ -20,6 +21,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # Twilio's forms are a few kB
     app.extensions["onward"] = build_runtime(settings or load_settings())
+    warm_up()  # the intent classifier trains from its corpus now, not on the first text
     register_blueprints(app)
     register_commands(app)
     return app

@@ -32,7 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.understanding.labelled import Example, Score, load_examples, load_set, tenant_named  # noqa: E402
+from tests.understanding.labelled import (Example, Score, is_seen, load_examples, load_set,  # noqa: E402
+                                         tenant_named)
 
 WARMUP = 20
 
@@ -52,7 +53,7 @@ def main() -> int:
             got = understand(example)
             times.append((time.perf_counter() - started) * 1000)
             cpu.append((time.thread_time() - cpu_started) * 1000)
-            score.add(example, got)
+            score.add(example, got, seen=args.split != "train" and is_seen(example))
             if getattr(got, "fallback", None):
                 fallbacks[got.fallback] += 1
             tokens += getattr(got, "tokens", 0) or 0
@@ -112,7 +113,7 @@ def _report(engine: str, score: Score, times: list[float], cpu: list[float] | No
     for intent, tally in sorted(score.per_intent.items()):
         print(f"{intent:<14}{tally.right:>7}{tally.total:>5}{tally.share:>10.1%}")
     for key, label in (("all", "intent accuracy"), ("customers", "  customers"), ("people", "  staff and owners"),
-                       ("lang:es", "  Spanish")):
+                       ("lang:es", "  Spanish"), ("unseen", "  not in the training split")):
         tally = score.intent[key]
         if tally.total:
             print(f"{label:<25}{tally.share:.1%}  ({tally.right} of {tally.total})")

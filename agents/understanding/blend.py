@@ -25,8 +25,10 @@ from agents.understanding.text import fold, words
 from recurring.proof import proof_kind
 
 RULES_WEIGHT = 0.1
+SURE, SURE_WEIGHT = 0.95, 0.3  # a rule that is sure (a reply code, a keyword) may weigh more
+FLOOR = 0.3  # below this nothing is read: unclear, and no question about a state change
 UNSURE = 0.3
-ACT = 0.45  # below this a state change is asked about, not made (tuned on the dev split)
+ACT = 0.5  # below this a state change is asked about, not made (tuned on the dev split)
 DECIDER_ONLY = frozenset({"excuse", "reassign", "today", "findings", "acknowledge"})
 CODED = frozenset({"take", "excuse", "reassign", "acknowledge"})
 CODE = re.compile(r"(?:^|\s|#|\b[a-z]{1,5})(\d{1,2})(?:[a-z]{1,2}\b|\s|$|[.!,])")
@@ -45,6 +47,8 @@ def blend(ask, heard: Understanding, probabilities: dict[str, float]) -> Underst
     confidence = round(min(1.0, scores[intent]), 3)
     result = replace(heard, confidence=confidence) if intent == heard.intent else _reread(ask, heard, intent,
                                                                                           confidence)
+    if result.confidence < FLOOR and result.intent != "unclear" and not _coded(result):
+        return replace(result, intent="unclear")
     if result.intent in STATE_CHANGING and result.confidence < ACT and not _coded(result):
         return replace(result, intent="unclear", unsure_of=result.intent)
     return result
@@ -52,8 +56,9 @@ def blend(ask, heard: Understanding, probabilities: dict[str, float]) -> Underst
 
 def _scores(ask, heard: Understanding, probabilities: dict[str, float]) -> dict[str, float]:
     allowed = _allowed(ask, probabilities)
-    scores = {i: (1 - RULES_WEIGHT) * p for i, p in probabilities.items() if i in allowed}
-    scores[heard.intent] = scores.get(heard.intent, 0.0) + RULES_WEIGHT * heard.confidence
+    weight = SURE_WEIGHT if heard.confidence >= SURE else RULES_WEIGHT
+    scores = {i: (1 - weight) * p for i, p in probabilities.items() if i in allowed}
+    scores[heard.intent] = scores.get(heard.intent, 0.0) + weight * heard.confidence
     return scores
 
 

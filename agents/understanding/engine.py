@@ -20,7 +20,7 @@ from agents.understanding.classifier import Features, classifier
 from agents.understanding.prompt import build_prompt
 from agents.understanding.proposal import InvalidProposal, read_proposal
 from agents.understanding.result import Understanding
-from agents.understanding.rules import understand as understand_customer
+from agents.understanding.rules import is_garbled, understand as understand_customer
 from agents.understanding.signals import INJECTION
 from agents.understanding.staff import is_owner, understand_staff
 from agents.understanding.text import fold
@@ -65,8 +65,8 @@ class RulesEngine:
             heard = understand_staff(ask.tenant, ask.person, ask.text, ask.has_media, ask.open_tasks)
         else:
             heard = understand_customer(ask.tenant, ask.text, ask.now, ask.recent)
-        if is_injection(ask.text):
-            return heard
+        if is_injection(ask.text) or is_garbled(fold(ask.text)):
+            return heard  # never read into: what looks like a word to the classifier here is noise
         return blend(ask, heard, classifier().probabilities(_features(ask)))
 
 
@@ -108,6 +108,13 @@ class ModelEngine:
         return replace(heard, note=ask.text.strip()) if heard.intent in GIVES_REASON else heard
 
 
+def incomplete(ask: Ask, heard: Understanding) -> bool:
+    """A done the rules can't tie to a proof: no photo, no reading, no task, no code or line named
+    ("fridge is sitting at thirty eight", "took care of the register"): worth the model's reading."""
+    named = (heard.number, heard.task, heard.code, heard.pick)
+    return heard.intent == "done" and not ask.has_media and named == (None,) * 4 and len(ask.text.split()) > 2
+
+
 def is_injection(text: str) -> bool:
     """Text written to steer a model ("ignore your instructions and..."): the rules read it, as nothing."""
     return INJECTION.search(fold(text)) is not None
@@ -129,7 +136,7 @@ class Understander:
         if ask.tenant.understanding == "model-first":
             return self._model_or(ask, None)
         heard = self.rules.understand(ask)
-        return heard if heard.confidence >= LOW_CONFIDENCE else self._model_or(ask, heard)
+        return heard if heard.confidence >= LOW_CONFIDENCE and not incomplete(ask, heard) else self._model_or(ask, heard)
 
     def _model_or(self, ask: Ask, heard: Understanding | None) -> Understanding:
         try:

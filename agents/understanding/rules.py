@@ -79,8 +79,13 @@ def _injection(r: Reading, tenant: Tenant, now: datetime):
 
 
 def _garbled(r: Reading, tenant: Tenant, now: datetime):
-    words = re.findall(r"[a-z]+", r.folded)
-    return ("unclear", UNSURE) if words and all(s.MASH.search(w) for w in words) else None
+    return ("unclear", UNSURE) if is_garbled(r.folded) else None
+
+
+def is_garbled(folded: str) -> bool:
+    """Every word a keyboard mash ("asdkjh qwe", "xxxxxxxx"): noise, whatever else it looks like."""
+    words = re.findall(r"[a-z]+", folded)
+    return bool(words) and all(s.MASH.search(w) for w in words)
 
 
 def _greeting(r: Reading, tenant: Tenant, now: datetime):
@@ -133,6 +138,8 @@ def _business_question(r: Reading, tenant: Tenant, now: datetime):
 
 
 def _book(r: Reading, tenant: Tenant, now: datetime):
+    if r.service and not r.has(s.BOOK) and r.recent and (carried := _carried(r, tenant, now)):
+        return carried[0], SURE  # "beard", answering which service: the request it completes
     if r.has(s.BOOK) or r.service:
         return "book", SURE if r.has(s.BOOK) else LIKELY
     if r.has_when:

@@ -211,7 +211,7 @@ def test_skip_without_a_reason_asks_why(phone, open_run, look):
     assert look(run_id)[0].assignee == "lena"
 
 
-@pytest.mark.parametrize("text", ["hello", "what now?", "banana"])
+@pytest.mark.parametrize("text", ["hello", "lol", "banana"])
 def test_anything_else_gets_a_short_help(phone, text):
     reply = phone(LENA, text)
     assert reply.startswith("Hi Lena, I couldn't act on that.") and "DONE" in reply and "TASKS" in reply

@@ -62,9 +62,9 @@ class Score:
     misses: list[str] = field(default_factory=list)
     misreads: list[str] = field(default_factory=list)
 
-    def add(self, example: Example, got: Understanding) -> None:
+    def add(self, example: Example, got: Understanding, seen: bool = False) -> None:
         intent_ok, entities_ok = got.intent == example.intent, entities_match(example, got)
-        for key in ("all", example.group, f"lang:{example.lang}"):
+        for key in ("all", example.group, f"lang:{example.lang}", "seen" if seen else "unseen"):
             self.intent[key].add(intent_ok)
         self.per_intent[example.intent].add(intent_ok)
         self.entities.add(entities_ok)
@@ -114,6 +114,16 @@ def changes_state_wrongly(example: Example, got: Understanding) -> bool:
     want = example.expected
     return any(getattr(got, name) is not None and getattr(got, name) != want[name]
                for name in ACTED_ON[got.intent])
+
+
+@lru_cache(maxsize=1)
+def seen_texts() -> frozenset[tuple[str, str | None]]:
+    """The training split's texts (and senders): a test text among them was seen, not read anew."""
+    return frozenset((e.text.casefold(), e.sender) for e in load_examples("train"))
+
+
+def is_seen(example: Example) -> bool:
+    return (example.text.casefold(), example.sender) in seen_texts()
 
 
 def harbor() -> Tenant:

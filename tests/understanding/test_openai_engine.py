@@ -20,7 +20,7 @@ from tests.understanding.chat_server import Reply, proposal, sent_text, system_p
 from tests.understanding.labelled import harbor
 
 NOW = datetime.fromisoformat("2026-11-23T10:00:00-05:00")
-UNSURE_TEXT = "Do you guys do hot towel shaves?"  # the rules read this with low confidence
+UNSURE_TEXT = "hot towel situation"  # the rules and the classifier read this with low confidence
 
 
 @pytest.fixture
