@@ -38,8 +38,10 @@ _SEPARATORS = re.compile(r"(?:[^\w']|_)+")
 
 
 def normalized(text: str) -> str:
-    text = "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Cf")
-    text = text.casefold().replace("\u2019", "'")
+    if not text.isascii():  # most texts are: they skip the per-character pass
+        text = "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Cf")
+        text = text.replace("\u2019", "'")
+    text = text.casefold()
     return _SEPARATORS.sub(" ", text).strip(" '")
 
 
