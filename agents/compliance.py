@@ -1,9 +1,15 @@
-"""Opt-out, opt-in and help: the answers carriers require, recorded like any other."""
+"""Opt-out, opt-in and help: the answers carriers require, recorded like any other.
+
+Only the phone itself opts in or out: STOP or START through the API changes nothing.
+"""
 from __future__ import annotations
 
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
+from agents.booking.chain import CustomerAgent
+from agents.booking.messages import fit
+from agents.booking.notices import tell_operator
 from agents.context import ExecutionContext
 from store.models import OptOut
 
@@ -61,4 +67,34 @@ class SilenceAgent:
 
     def run(self, ctx: ExecutionContext, session: Session) -> ExecutionContext:
         ctx.outcome = "ignored_opted_out"
+        return ctx
+
+
+class ConsentByPhoneAgent:
+    """STOP, START (or an opted-out number's YES) sent through the API: consent is the
+    phone's own to give or take back, so nothing changes and the caller is told how."""
+
+    name = "consent_by_phone"
+
+    def run(self, ctx: ExecutionContext, session: Session) -> ExecutionContext:
+        ctx.reply(f"Nothing changed: only the phone itself can opt out or back in, by texting STOP or "
+                  f"START to {ctx.tenant.numbers[0]}.")
+        ctx.outcome = "consent_not_changed"
+        return ctx
+
+
+class OptedOutCancelAgent:
+    """A reminder's X from a customer who opted out: the booking is cancelled as for anyone
+    and the operator told, but no reply is texted to a number that asked for none."""
+
+    name = "opted_out_cancel"
+
+    def run(self, ctx: ExecutionContext, session: Session) -> ExecutionContext:
+        ctx = CustomerAgent().run(ctx, session)
+        if ctx.outcome != "cancelled":  # nothing was cancelled: the operator hears why
+            said = " ".join(ctx.replies)
+            tell_operator(session, ctx.tenant, fit(f"{ctx.interaction.from_phone} (opted out of texts) replied X "
+                                                   f"to cancel; nothing was cancelled: {said}"),
+                          ctx.interaction_id)
+        ctx.replies.clear()
         return ctx

@@ -20,6 +20,9 @@ DURATION_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DAYS: tuple[str, ...] = get_args(Day)
 ProofWord = Literal["photo", "text", "none"]
+# Whom POST /api/v1/interactions may speak for: the business's customers, and its own
+# people (staff, managers, owner) only when the tenant file says so.
+ApiSpeaksFor = Literal["customers", "people"]
 PROOF_WORDS: tuple[str, ...] = get_args(ProofWord)
 
 
@@ -338,6 +341,7 @@ class Tenant(Frozen):
     country: str = Field(default="US", pattern=r"^[A-Z]{2}$")
     numbers: tuple[str, ...] = Field(min_length=1)
     api_token: str = Field(min_length=8)
+    api_scope: tuple[ApiSpeaksFor, ...] = ("customers",)
     operator: str | None = None
     people: tuple[Person, ...] = ()
     escalation: dict[str, tuple[EscalationStep, ...]] = {}
@@ -361,6 +365,13 @@ class Tenant(Frozen):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"{value!r} is not a time zone such as America/New_York") from None
+        return value
+
+    @field_validator("api_scope")
+    @classmethod
+    def speaks_for_someone(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError("name whom the API speaks for: [customers], or [customers, people]")
         return value
 
     @field_validator("hours")

@@ -6,6 +6,9 @@
 
 An interaction's provider key is the tenant and the caller's `id` (or Idempotency-Key
 header), so a retried call is answered as the first one was and changes nothing again.
+The API speaks for customers: a call from one of the tenant's own people (staff, owner)
+is refused with 403 unless the tenant file's `api_scope` includes `people`, since their
+texts complete runs and answer escalations.
 """
 from __future__ import annotations
 
@@ -16,9 +19,11 @@ from flask import Blueprint, g, jsonify, request
 from sqlalchemy import select
 
 from agents.context import ExecutionContext, Interaction
+from config.schema import Tenant
 from conversation.api import ApiError, api_error, authenticate, tenant_rows_newest_first
 from conversation.intake import take_in
 from conversation.interaction import MAX_BODY, clean_text, parse_phone
+from routing.tenants import resolve_actor
 from runtime import current_runtime
 from store.db import utcnow
 from store.models import Booking, Customer, Execution, Interaction as InteractionRow
@@ -33,6 +38,7 @@ MAX_ID = 64
 def post_interaction():
     tenant = g.tenant
     interaction = interaction_from(request.get_json(silent=True, force=True), tenant)
+    check_scope(tenant, interaction.from_phone)
     answer = json.loads(take_in(current_runtime(), tenant, interaction, render_answer) or "{}")
     interaction_id, execution_id = recorded_ids(interaction.provider_key)
     return jsonify(interaction=interaction_id, execution=execution_id, replies=answer.get("replies", []),
@@ -56,6 +62,18 @@ def interaction_from(body, tenant) -> Interaction:
     return Interaction(channel="api", provider_key=provider_key(tenant.tenant, body), from_phone=phone,
                        to_phone=tenant.numbers[0], text=clean_text(text), received_at=utcnow(),
                        raw={"from": sender, "text": text, "id": body.get("id")})
+
+
+def check_scope(tenant: Tenant, phone: str) -> None:
+    """403 when the phone is one the tenant's token may not speak for (api_scope)."""
+    person = resolve_actor(tenant, phone).person
+    if person is not None and "people" not in tenant.api_scope:
+        raise ApiError(403, f"{phone} is the phone of {person.id} ({person.role}) at {tenant.name}; this API "
+                            "token speaks for customers only (to let it speak for the business's own people, "
+                            "set api_scope: [customers, people] in the tenant file)")
+    if person is None and "customers" not in tenant.api_scope:
+        raise ApiError(403, f"this API token speaks for {tenant.name}'s own people only (api_scope in the "
+                            f"tenant file), and {phone} is not one of them")
 
 
 def provider_key(tenant: str, body: dict) -> str:

@@ -5,9 +5,11 @@
     store_image(image, root, tenant)  -> the path it is kept at: ROOT/TENANT/SHA.EXT
 
 A forged webhook can name any MediaUrl, and Twilio's media URLs need the account's
-credentials, so a URL is fetched only from Twilio's hosts or TWILIO_API_BASE_URL, every
-redirect is checked the same way, and the credentials go only to the API host itself
-(the CDN's redirect URLs are signed). Errors, drawn as integrations/errors.py draws them:
+credentials, so a URL is fetched only from Twilio's hosts or TWILIO_API_BASE_URL, judged as
+requests will send it (the prepared URL, read by urllib3) and refused outright when it has
+user info, a backslash, whitespace or a dot segment. Redirects are followed here, hop by hop,
+each hop checked the same way; the credentials go only to the API host itself (the CDN's
+redirect URLs are signed). Errors, drawn as integrations/errors.py draws them:
 
     PermanentError
      ├── ForbiddenMedia     a host Onward does not fetch from (nothing is requested)
@@ -20,13 +22,16 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import requests
+from requests.auth import HTTPBasicAuth
+from urllib3.util import Url, parse_url
 from PIL import Image as PillowImage, UnidentifiedImageError
 
 from config.settings import Settings
@@ -39,6 +44,7 @@ MAX_REDIRECTS = 3
 CHUNK = 64 * 1024
 TWILIO_API_HOST = "api.twilio.com"
 TWILIO_CDN_SUFFIX = ".twiliocdn.com"
+UNSAFE_CHARS = re.compile(r"[\x00-\x20\x7f]")  # whitespace and control characters, which parsers read apart
 S3_HOSTS = frozenset({"s3-external-1.amazonaws.com", "s3.amazonaws.com"})  # path /media.twiliocdn.com/...
 IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp",
                "image/heic": "heic"}
@@ -73,8 +79,7 @@ class Image:
 
 def fetch_image(url: str, settings: Settings) -> Image:
     deadline = time.monotonic() + DEADLINE
-    response = _get_following_allowed_redirects(url, settings, deadline)
-    with response:
+    with requests.Session() as session, _get_following_allowed_redirects(session, url, settings, deadline) as response:
         header_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if header_type not in IMAGE_TYPES:
             raise UnsupportedMedia(f"media of type {header_type or 'unknown'} is not an image")
@@ -103,52 +108,86 @@ def checked_image(content: bytes, header_type: str) -> Image:
 
 
 def is_allowed(url: str, settings: Settings) -> bool:
-    parts = urlsplit(url)
-    if _origin(url) == _base_origin(settings):
-        return True
-    host = (parts.hostname or "").lower()
-    if parts.scheme != "https" or parts.port not in (None, 443):
+    try:
+        allowed_request(url, settings)
+    except ForbiddenMedia:
         return False
-    if host == TWILIO_API_HOST or host.endswith(TWILIO_CDN_SUFFIX):
+    return True
+
+
+def allowed_request(url: str, settings: Settings) -> requests.PreparedRequest:
+    """The request exactly as requests will send it, once the URL it will really reach is
+    one of Twilio's: urllib3 connects to host a for `http://a\\@b/`, where urlsplit reads b."""
+    if "\\" in url or UNSAFE_CHARS.search(url):
+        raise ForbiddenMedia(f"media URL {url[:120]!r} has a backslash, a space or a control character")
+    try:
+        prepared = requests.Request("GET", url).prepare()
+        raw_path = urlsplit(url).path
+    except (requests.RequestException, ValueError) as exc:
+        raise ForbiddenMedia(f"media URL {url[:120]!r} is not a URL: {exc}") from exc
+    why = _refusal(parse_url(prepared.url), prepared.path_url, raw_path, settings)
+    if why is not None:
+        raise ForbiddenMedia(f"media URL {url[:120]!r} refused: {why}")
+    return prepared
+
+
+def _refusal(target: Url, path: str, raw_path: str, settings: Settings) -> str | None:
+    if target.auth is not None:
+        return "a media URL may not carry a user name or password"
+    if _has_dot_segments(path) or _has_dot_segments(raw_path):
+        return "a media URL may not have . or .. path segments"
+    if _is_api_host(target, settings):
+        return None
+    if target.scheme != "https" or target.port not in (None, 443):
+        return "media is fetched over https only"
+    host = target.host or ""
+    if host.endswith(TWILIO_CDN_SUFFIX) or (host in S3_HOSTS and path.startswith("/media.twiliocdn.com/")):
+        return None
+    return f"{host or 'no host'} is not one of Twilio's media hosts"
+
+
+def _has_dot_segments(path: str) -> bool:
+    return any(segment in (".", "..") for segment in unquote(path.split("?")[0]).split("/"))
+
+
+def _is_api_host(target: Url, settings: Settings) -> bool:
+    """Twilio's API host (or TWILIO_API_BASE_URL): the only one the credentials go to."""
+    if (target.scheme, target.host, target.port) == ("https", TWILIO_API_HOST, None):
         return True
-    return host in S3_HOSTS and parts.path.startswith("/media.twiliocdn.com/")
+    return settings.twilio_api_base_url is not None and _origin(target) == _base_origin(settings)
 
 
-def _sends_credentials(url: str, settings: Settings) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
-    return _origin(url) == _base_origin(settings) or host == TWILIO_API_HOST
+def _origin(target: Url) -> tuple[str | None, str | None, int | None]:
+    return target.scheme, target.host, target.port or {"http": 80, "https": 443}.get(target.scheme or "")
 
 
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
-    return parts.scheme, (parts.hostname or "").lower(), port
+def _base_origin(settings: Settings) -> tuple[str | None, str | None, int | None]:
+    return _origin(parse_url(requests.Request("GET", settings.twilio_api_base_url).prepare().url))
 
 
-def _base_origin(settings: Settings) -> tuple[str, str, int | None] | None:
-    return _origin(settings.twilio_api_base_url) if settings.twilio_api_base_url else None
-
-
-def _get_following_allowed_redirects(url: str, settings: Settings, deadline: float) -> requests.Response:
+def _get_following_allowed_redirects(session: requests.Session, url: str, settings: Settings,
+                                     deadline: float) -> requests.Response:
+    """Each hop is checked before it is requested; requests never follows a redirect itself,
+    so the credentials are never carried to where a redirect points."""
     for _ in range(MAX_REDIRECTS + 1):
-        if not is_allowed(url, settings):
-            raise ForbiddenMedia(f"media host of {url!r} is not Twilio's")
+        prepared = allowed_request(url, settings)
         _check_deadline(deadline)
-        response = _get(url, settings)
+        response = _send(session, prepared, settings)
         if not response.is_redirect:
             _raise_for_status(response)
             return response
         response.close()
-        url = urljoin(url, response.headers.get("Location", ""))
+        url = urljoin(prepared.url, response.headers.get("Location", ""))
     raise PermanentError("media redirected too many times")
 
 
-def _get(url: str, settings: Settings) -> requests.Response:
-    auth = None
-    if _sends_credentials(url, settings) and settings.has_twilio_credentials:
-        auth = (settings.twilio_account_sid, settings.twilio_auth_token)
+def _send(session: requests.Session, prepared: requests.PreparedRequest, settings: Settings) -> requests.Response:
+    if _is_api_host(parse_url(prepared.url), settings) and settings.has_twilio_credentials:
+        HTTPBasicAuth(settings.twilio_account_sid, settings.twilio_auth_token)(prepared)
+    # The environment's proxies and CA bundle still apply; ~/.netrc credentials never do.
+    environment = session.merge_environment_settings(prepared.url, {}, True, None, None)
     try:
-        return requests.get(url, auth=auth, timeout=TIMEOUT, stream=True, allow_redirects=False)
+        return session.send(prepared, timeout=TIMEOUT, allow_redirects=False, **environment)
     except requests.RequestException as exc:
         raise TemporaryError(f"media fetch failed: {exc}") from exc
 

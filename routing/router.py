@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from agents.answers import AnswersAgent
 from agents.base import Agent
 from agents.booking.chain import CustomerAgent
-from agents.compliance import HelpAgent, OptInAgent, OptOutAgent, SilenceAgent, is_opted_out
+from agents.compliance import (ConsentByPhoneAgent, HelpAgent, OptedOutCancelAgent, OptInAgent, OptOutAgent,
+                               SilenceAgent, is_opted_out)
 from agents.context import ExecutionContext, Interaction, Step
 from agents.fallback import FallbackAgent
 from agents.keywords import keyword_of
@@ -33,6 +34,8 @@ CHAINS: dict[str, tuple[Agent, ...]] = {
     "start": (OptInAgent(),),
     "help": (HelpAgent(),),
     "opted_out": (SilenceAgent(),),
+    "consent_by_phone": (ConsentByPhoneAgent(),),  # STOP or START through the API: nothing changes
+    "opted_out_cancel": (OptedOutCancelAgent(),),  # X from an opted-out customer: cancelled, not answered
     # a configured person's texts, understood once (the rules, the model for what they are unsure
     # of): answers to escalations by code; owners' today, findings and answers; then done, tasks,
     # steps, skip
@@ -46,13 +49,16 @@ DEFAULT_CHAIN: tuple[Agent, ...] = (FallbackAgent(),)
 CARRIER_REQUIRED = frozenset({"opted_out", "opted_in", "help"})
 
 
-def route_of(keyword: str | None, opted_out: bool, person: bool = False) -> str:
+def route_of(keyword: str | None, opted_out: bool, person: bool = False, by_phone: bool = True) -> str:
+    """The route of a text (or an API call: `by_phone` False, which may not opt in or out)."""
     if keyword == "yes":  # opts back in only an opted-out number; otherwise it's an answer
         keyword = "start" if opted_out else None
-    if keyword in ("stop", "start", "help"):
+    if keyword in ("stop", "start"):
+        return keyword if by_phone else "consent_by_phone"
+    if keyword == "help":
         return keyword
     if opted_out:
-        return "opted_out"
+        return "opted_out_cancel" if keyword == "x" and not person else "opted_out"
     return "staff" if person else "customer"
 
 
@@ -64,7 +70,8 @@ def handle_interaction(session: Session, tenant: Tenant, interaction: Interactio
     convo = load_session(session, tenant.tenant, interaction.from_phone, now)
     opted_out = is_opted_out(session, tenant.tenant, interaction.from_phone)
     route = (call_route(interaction, convo.state, actor.person is not None) if interaction.channel == "voice"
-             else route_of(keyword_of(interaction.text), opted_out, actor.person is not None))
+             else route_of(keyword_of(interaction.text), opted_out, actor.person is not None,
+                           by_phone=interaction.channel != "api"))
     ctx = ExecutionContext(tenant=tenant, actor=actor, interaction=interaction,
                            interaction_id=interaction_id, now=now, state=convo.state,
                            slots=dict(convo.slots), fetched=fetched or {})

@@ -11,6 +11,7 @@ from agents.booking.customers import clean_name, declines_name
 from agents.booking.slots import state_of
 from agents.booking.work import Work
 from agents.context import ExecutionContext
+from agents.keywords import normalized
 from agents.understanding import Understanding, understand_in
 
 RECENT_KEPT = 3  # the customer's last texts, handed to the engine for "and thursday?"
@@ -45,8 +46,9 @@ def read_intent(ctx: ExecutionContext, heard: Understanding, work: Work) -> str:
     work.pick = _pick(text, ctx.slots) if state in ("choosing", "picking_booking") else None
     if work.pick is not None:
         return "pick"
-    if text in LETTERS:
-        return LETTERS[text]
+    letter = normalized(ctx.text)  # read as the router reads it: "Ｘ", "x!" too
+    if letter in LETTERS:
+        return LETTERS[letter]
     if state == "naming" and declines_name(ctx.text):
         return "decline"  # no name given: noted, the booking stands
     if heard.intent == "unclear" and state == "naming" and clean_name(ctx.text):

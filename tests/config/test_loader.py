@@ -43,6 +43,12 @@ def test_the_example_is_accepted_as_it_is():
     assert tenant.digest.time == time(8)
 
 
+def test_the_api_speaks_for_customers_unless_the_file_says_people_too(tmp_path):
+    assert load_file(EXAMPLE, ENV).api_scope == ("customers",)
+    widened = load_file(write_tenant(tmp_path, changed("api_scope", ["customers", "people"])), ENV)
+    assert widened.api_scope == ("customers", "people")
+
+
 def test_phones_are_normalised_to_e164():
     tenant = load_file(EXAMPLE, ENV)
 
@@ -133,6 +139,9 @@ def test_env_is_read_in_any_field(tmp_path):
                  id="unknown payments"),
     pytest.param("people", "dana", "people", "should be a list", id="people not a list"),
     pytest.param("people[0]", "dana", "people[0]", "should be a mapping", id="person not a mapping"),
+    pytest.param("api_scope", ["customers", "everyone"], "api_scope[1]",
+                 "should be 'customers' or 'people', not 'everyone'", id="unknown api scope"),
+    pytest.param("api_scope", [], "api_scope", "name whom the API speaks for", id="empty api scope"),
     pytest.param("escalation.default[0].notify", "everyone", "escalation.default[0].notify",
                  "'everyone' is not assignee, backup, owner, role:NAME or person:ID", id="unknown notify"),
 ])

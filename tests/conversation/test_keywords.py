@@ -15,6 +15,19 @@ CUSTOMER = "+16175550150"
     ("START", "start"), ("unstop", "start"), ("yes", "yes"), ("HELP", "help"), ("info", "help"),
     ("I need to cancel my appointment", None), ("stop texting me about the cooler", None),
     ("please help", None), ("", None), ("stopp", None),
+    # Twilio's defaults since 2025, in any width, with trailing punctuation or emoji
+    ("REVOKE", "stop"), ("optout", "stop"), ("Opt-out", "stop"), ("STOP ALL", "stop"), ("stop all!", "stop"),
+    ("ＳＴＯＰ", "stop"), ("ＳＴＯＰ　ＡＬＬ", "stop"), ("ｕｎｓｔｏｐ", "start"), ("STOP!!!", "stop"),
+    ("Stop 🛑", "stop"), ("stop…", "stop"), ("S\u200bTOP", "stop"), ("cancel.", "stop"),
+    # consent revoked in words, as the whole message
+    ("please stop", "stop"), ("Stop texting me", "stop"), ("PLEASE STOP TEXTING ME!", "stop"),
+    ("leave me alone", "stop"), ("Don’t text me anymore", "stop"), ("do not contact me", "stop"),
+    ("no more texts please", "stop"), ("remove me from your list", "stop"), ("take me off your list", "stop"),
+    ("stop sending me these", "stop"), ("unsubscribe me", "stop"),
+    # ...and what only looks like it
+    ("stop by tomorrow at 3?", None), ("please stop by", None), ("can I stop by at 3", None),
+    ("stop the 3pm booking", None), ("don't text me the price, call", None), ("leave me a message", None),
+    ("x", "x"), ("X.", "x"), ("xx", None),
 ])
 def test_keywords_count_only_as_the_whole_message(text, keyword):
     assert keyword_of(text) == keyword
@@ -31,6 +44,13 @@ def test_yes_opts_back_in_only_after_stop(twilio):
     assert "subscribed" not in replies(twilio.sms(CUSTOMER, "yes"))[0]
     twilio.sms(CUSTOMER, "stop")
     assert "again" in replies(twilio.sms(CUSTOMER, "YES"))[0]
+
+
+@pytest.mark.parametrize("words", ["ＳＴＯＰ", "STOP ALL", "Revoke!", "please stop texting me", "Leave me alone."])
+def test_revocations_as_carriers_and_the_tcpa_read_them_opt_out(twilio, words):
+    assert replies(twilio.sms(CUSTOMER, words)) == [
+        "You're unsubscribed from Harbor Street Barbers and will get no more texts. Reply START to subscribe again."]
+    assert replies(twilio.sms(CUSTOMER, "hello?")) == []
 
 
 def test_a_request_mentioning_cancel_is_not_an_opt_out(twilio):

@@ -58,6 +58,15 @@ def test_other_hosts_are_never_fetched(media, settings, host):
     ("https://s3-external-1.amazonaws.com/attacker-bucket/abc", False),
     ("https://twiliocdn.com.evil.example/x", False),
     ("http://mms.twiliocdn.com/AC1/abc", False),
+    # read as requests will send them: the host before a backslash, dot segments resolved
+    ("https://evil.example\\@api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1", False),
+    ("https://evil.example\\@mms.twiliocdn.com/AC1/abc", False),
+    ("https://s3-external-1.amazonaws.com/media.twiliocdn.com/../attacker-bucket/abc", False),
+    ("https://s3-external-1.amazonaws.com/media.twiliocdn.com/%2e%2e/attacker-bucket/abc", False),
+    ("https://api.twilio.com/2010-04-01/./Accounts/AC1/Messages/MM1/Media/ME1", False),
+    ("https://AC1:token@api.twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1", False),
+    ("https://api.twilio.com /x", False), ("https://api.twilio.com\t/x", False),
+    ("https://API.Twilio.com/2010-04-01/Accounts/AC1/Messages/MM1/Media/ME1", True),
 ])
 def test_twilios_hosts(url, allowed):
     assert is_allowed(url, load_settings({})) is allowed

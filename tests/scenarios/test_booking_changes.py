@@ -114,6 +114,27 @@ def test_a_reminder_answered_with_x_cancels(text, clock, runtime, booked):
     assert states(runtime) == [("cancelled", "Wed 15:00")]
 
 
+def test_x_after_opting_out_still_cancels_and_tells_the_operator_but_texts_nothing_back(text, clock, runtime,
+                                                                                           booked):
+    tick(runtime, local(24, 15, 0))
+    clock.now = local(24, 16, 0)
+    assert text(AMY, "STOP").startswith("You're unsubscribed")
+    assert text(AMY, "X") == ""  # no reply to a number that opted out
+    assert states(runtime) == [("cancelled", "Wed 15:00")]
+    assert texts_to(runtime, MARCO, "notice")[-1] == "Cancelled: Haircut Wed Nov 25 at 3:00 PM for Amy (+16175557001)."
+    assert texts_to(runtime, AMY, "confirmation") == []
+
+
+def test_x_after_opting_out_too_close_to_the_time_tells_the_operator_why_it_stands(text, clock, runtime, booked):
+    clock.now = local(25, 6, 0)  # 9 hours before: inside the 12-hour cutoff
+    text(AMY, "please stop texting me")
+    assert text(AMY, "x") == ""
+    assert states(runtime) == [("confirmed", "Wed 15:00")]
+    assert texts_to(runtime, MARCO, "notice")[-1].startswith(
+        "+16175557001 (opted out of texts) replied X to cancel; nothing was cancelled: Your Haircut on "
+        "Wed Nov 25 at 3:00 PM is less than 12 hours away")
+
+
 def test_a_reminder_answered_with_r_asks_for_a_new_time(text, clock, runtime, booked):
     tick(runtime, local(24, 15, 0))
     clock.now = local(24, 16, 0)

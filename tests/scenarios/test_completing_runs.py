@@ -15,9 +15,10 @@ from config.settings import load_settings
 from server import create_app
 from store.models import ConversationSession, Message, Proof, Run
 from tests.conftest import TWILIO_ACCOUNT_SID as SID, TWILIO_AUTH_TOKEN as TOKEN, Twilio, twilio_env
-from tests.fakes.twilio_media import jpeg, png
+from tests.fakes.twilio_media import MediaServer, jpeg, png
 
 DANA, MARCO, LENA, SAM = "+16175550101", "+16175550102", "+16175550103", "+16175550104"
+PHOTO_PATH = f"/2010-04-01/Accounts/{SID}/Messages/MM{'4' * 32}/Media/ME{'5' * 32}"
 
 
 @pytest.fixture
@@ -113,6 +114,40 @@ def test_media_from_another_host_is_never_fetched(phone, open_run, look, media):
                   "https://evil.example/x.jpg")
     assert "Please send one" in reply
     assert look(run_id)[0].state == "open" and media.requests == []
+
+
+@pytest.fixture
+def canary():
+    """Another host on 127.0.0.1 that records every request and the Authorization it carries."""
+    server = MediaServer(SID, TOKEN)
+    yield server
+    server.stop()
+
+
+# Each URL passes a check that reads the host with urlsplit (after the "@") while requests
+# connects to the host before the backslash: the canary, which would get the account's
+# Basic credentials.
+SMUGGLED = {
+    "backslash": "http://127.0.0.1:{canary}\\@127.0.0.1:{media}" + PHOTO_PATH,
+    "redirect with a backslash": "{media_url}/2010-04-01/Accounts/" + SID + "/Media/MEredirect",
+    "user info": "http://user:pass@127.0.0.1:{media}" + PHOTO_PATH,
+    "dot segments": "{media_url}/2010-04-01/Accounts/" + SID + "/Media/%2e%2e/%2e%2e" + PHOTO_PATH,
+}
+
+
+@pytest.mark.parametrize("attack", SMUGGLED)
+def test_a_forged_media_url_never_reaches_another_host_nor_carries_the_credentials(
+        phone, open_run, look, media, canary, attack):
+    run_id = open_run("opening", "lena")
+    ports = {"canary": canary.server.server_port, "media": media.server.server_port, "media_url": media.url}
+    canary.add(jpeg(), path=PHOTO_PATH)  # served, so a leak would also complete the run
+    media.add(jpeg(), path=PHOTO_PATH)
+    media.redirects[f"/2010-04-01/Accounts/{SID}/Media/MEredirect"] = (
+        "http://127.0.0.1:{canary}\\@127.0.0.1:{media}/cdn/x".format(**ports))
+    reply = phone(LENA, "done", SMUGGLED[attack].format(**ports))
+    assert canary.requests == []
+    assert "Please send one" in reply and look(run_id)[0].state == "open"
+    assert all(path.endswith("MEredirect") for path, _ in media.requests)  # the first hop only, if any
 
 
 def test_a_pdf_is_not_a_photo(phone, open_run, look, media):
