@@ -62,6 +62,15 @@ def _worker_database_url(url: str) -> str:
     return f"{base}/{name}_gw{WORKER}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def trained_classifier():
+    """The intent classifier trained once per test process before any test, as a web worker has it
+    trained before its first text (create_app trains it in the background)."""
+    from agents.understanding.classifier import classifier
+
+    return classifier()
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory):
     """REDIS_URL when set (CI), otherwise an embedded redis-server for the session."""

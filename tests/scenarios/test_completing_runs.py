@@ -324,3 +324,23 @@ def test_a_long_list_stays_short(phone, open_run):
     reply = phone(LENA, "tasks")
     assert "4. Closing cash count" in reply and "5." not in reply and reply.endswith("(+3 more)")
     assert len(phone(LENA, "done")) <= 320
+
+
+# -- numbers that are not readings (issue 12: never close a run on a misreading) ------------
+
+@pytest.mark.parametrize("text", ["the cooler is broken, 3 bottles leaked", "give me 5 min",
+                                  "running 10 min behind", "2 clients waiting, I'll check the cooler in 20",
+                                  "step 2 done?", "the dryer at station 1 died"])
+def test_a_number_that_is_no_reading_leaves_the_reading_run_open(phone, open_run, look, text):
+    run_id = open_run("cooler", "sam")
+    reply = phone(SAM, text)
+    run, proofs = look(run_id)
+    assert run.state == "open" and [p for p in proofs if p.kind == "number"] == [], reply
+    assert "recorded" not in reply
+
+
+def test_a_reading_in_words_around_it_still_completes_the_run(phone, open_run, look):
+    run_id = open_run("cooler", "sam")
+    assert phone(SAM, "cooler sitting at 37 this morning") == (
+        "Thanks Sam, Product cooler temperature is done: 37 F recorded.")
+    assert look(run_id)[0].state == "done"

@@ -379,3 +379,44 @@ def test_a_text_that_is_no_answer_goes_on_to_the_staff_agent(runtime, phone):
     tick(runtime, now - timedelta(minutes=5))
     assert phone(LENA, "tasks").startswith("Open for you: 1. Opening checklist")
     assert phone(SAM, "on it").startswith("Hi Sam, I couldn't act on that.")  # nothing open for Sam
+
+
+# -- answers in words, without a code (issue 12: context decides) ---------------------------
+
+def _one_run_at_the_owner(runtime) -> int:
+    due = utcnow() - timedelta(hours=3)
+    run = open_run(runtime, "opening", "Opening checklist", "lena", due)
+    for minutes in (0, 30, 60, 120):
+        tick(runtime, due + timedelta(minutes=minutes))
+    return run
+
+
+def test_the_owner_excuses_her_only_open_escalation_in_words(runtime, phone):
+    opening = _one_run_at_the_owner(runtime)
+    reply = phone(DANA, "Excuse it - Ava had a family emergency")
+    assert reply == ("OK, #1 Opening checklist is excused: Ava had a family emergency. "
+                     "Everyone texted about it has been told.")
+    assert run_of(runtime, opening).state == "excused"
+    assert steps_of(runtime, opening)[-1].note == "Ava had a family emergency"
+
+
+def test_the_owner_gives_her_only_open_escalation_away_in_words(runtime, phone):
+    opening = _one_run_at_the_owner(runtime)
+    assert phone(DANA, "have Sam do it") == "OK, #1 Opening checklist is with Sam now; I've texted them."
+    assert run_of(runtime, opening).assignee == "sam"
+
+
+def test_with_three_open_the_task_named_picks_one_and_an_unknown_one_is_asked_about(runtime, phone):
+    opening, jars, cash = _three_runs_at_the_owner(runtime)
+    assert phone(DANA, "excuse the jars one, supplier never came").startswith(
+        "OK, #2 Change the disinfectant jars is excused: supplier never came.")
+    which = phone(DANA, "Excuse the sinks one, nobody is in today")
+    assert which.startswith("Which one? #") and "#1 Opening checklist" in which and "#3 Closing cash count" in which
+    assert which.endswith("Reply with its number and x, e.g. 3x and why. Nothing changed.")
+    assert [run_of(runtime, i).state for i in (opening, jars, cash)] == ["open", "excused", "open"]
+
+
+def test_staff_words_that_sound_like_a_decision_change_nothing(runtime, phone):
+    opening = _one_run_at_the_owner(runtime)
+    phone(LENA, "just excuse it, I'm slammed")  # staff can't excuse: whatever it is read as, not that
+    assert run_of(runtime, opening).state == "open" and steps_of(runtime, opening)[-1].answer is None
