@@ -10,7 +10,7 @@ Problem = tuple[str, str]  # (field, reason)
 
 
 def cross_check(tenant: Tenant) -> list[Problem]:
-    checks = (_numbers, _people, _tasks, _chains, _services, _operator)
+    checks = (_numbers, _people, _tasks, _chains, _services, _operator, _examples)
     return [problem for check in checks for problem in check(tenant)]
 
 
@@ -97,3 +97,10 @@ def _services(tenant: Tenant) -> Iterator[Problem]:
 def _operator(tenant: Tenant) -> Iterator[Problem]:
     if tenant.operator is not None and tenant.person(tenant.operator) is None:
         yield "operator", f"unknown person {tenant.operator!r}"
+
+
+def _examples(tenant: Tenant) -> Iterator[Problem]:
+    people = {p.id: p for p in tenant.people}
+    for i, example in enumerate(tenant.examples):
+        if example.sender is not None and example.sender not in people:
+            yield f"examples[{i}].from", f"{example.sender!r} is not one of the people"

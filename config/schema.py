@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from croniter import croniter
 from dateutil.rrule import rrulestr
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag,
-                      field_validator)
+                      field_validator, model_validator)
 
 DURATION_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -163,6 +163,7 @@ class Task(Frozen):
     steps: tuple[str, ...] = ()
     proof: Proof = "none"
     escalation: str = "default"
+    words: tuple[str, ...] = ()  # other words people use for it: "drawer", "till" for a cash count
 
     @field_validator("cadence")
     @classmethod
@@ -329,6 +330,29 @@ class Digest(Frozen):
     time: Clock = time(8, 0)
 
 
+# The intents of agents/understanding/result.py, which a tenant's own example texts may name.
+CUSTOMER_INTENT_NAMES = ("book", "reschedule", "cancel", "hours", "prices", "faq", "operator", "confirm",
+                         "decline", "unclear")
+PEOPLE_INTENT_NAMES = ("done", "tasks", "steps", "skip", "not_yet", "question", "take", "excuse", "reassign",
+                       "today", "findings", "acknowledge", "unclear")
+
+
+class Example(Frozen):
+    """A text as this business's customers or people write it, and what it asks: read like it."""
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    text: str = Field(min_length=1, max_length=320)
+    intent: str
+    sender: str | None = Field(default=None, alias="from")  # a person id; absent for a customer
+
+    @model_validator(mode="after")
+    def known_intent(self) -> "Example":
+        names = CUSTOMER_INTENT_NAMES if self.sender is None else PEOPLE_INTENT_NAMES
+        if self.intent not in names:
+            who = "a customer's" if self.sender is None else "a person's"
+            raise ValueError(f"{self.intent!r} is not {who} intent: one of {', '.join(names)}")
+        return self
+
+
 class Faq(Frozen):
     q: str = Field(min_length=1)
     a: str = Field(min_length=1)
@@ -355,6 +379,8 @@ class Tenant(Frozen):
     help: str = Field(default="", max_length=320)
     # rules-first: the model (when OPENAI_API_KEY is set) reads only what the rules are unsure of
     understanding: Literal["rules-first", "model-first"] = "rules-first"
+    # optional: this business's own ways of saying things, read like them (agents/understanding/blend.py)
+    examples: tuple[Example, ...] = ()
     # optional: where customers book online; texted to a caller the phone couldn't hear
     booking_url: str | None = Field(default=None, pattern=r"^https?://\S+$", max_length=200)
 

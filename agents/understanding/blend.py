@@ -21,6 +21,7 @@ from agents.understanding.faq import match_faq
 from agents.understanding.numbers import reading_in
 from agents.understanding.result import STATE_CHANGING, Understanding
 from agents.understanding.tasks import match_person, match_task, tasks_of
+from agents.understanding.tenant_examples import vote
 from agents.understanding.text import fold, words
 from recurring.proof import proof_kind
 
@@ -59,6 +60,10 @@ def _scores(ask, heard: Understanding, probabilities: dict[str, float]) -> dict[
     weight = SURE_WEIGHT if heard.confidence >= SURE else RULES_WEIGHT
     scores = {i: (1 - weight) * p for i, p in probabilities.items() if i in allowed}
     scores[heard.intent] = scores.get(heard.intent, 0.0) + weight * heard.confidence
+    if (own := vote(ask.tenant, ask.person, ask.text)) is not None and own[0] in allowed:
+        intent, closeness = own  # the business's own words outweigh what was learned elsewhere
+        scores = {i: score * (1 - closeness) for i, score in scores.items()}
+        scores[intent] = scores.get(intent, 0.0) + closeness
     return scores
 
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+from rapidfuzz import fuzz, process
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
@@ -53,3 +55,16 @@ def _labelled(item: dict[str, Any], now: datetime, tenant: str, source: str) -> 
                     labels=item, sender=item.get("from"), media=bool(item.get("media", False)),
                     recent=tuple(str(t) for t in item.get("recent") or ()), lang=str(item.get("lang", "en")),
                     source=source)
+
+
+def nearest(text: str, group: str, limit: int = 6) -> list[Labelled]:
+    """The training texts most like this one, of the same group: few-shot examples for a model."""
+    texts, items = _by_group(group)
+    found = process.extract(text.casefold(), texts, scorer=fuzz.token_set_ratio, limit=limit)
+    return [items[index] for _, _, index in found]
+
+
+@lru_cache(maxsize=2)
+def _by_group(group: str) -> tuple[list[str], list[Labelled]]:
+    unique = {e.text.casefold(): e for e in load_labelled(CORPUS) if e.group == group and e.text.strip()}
+    return list(unique), list(unique.values())

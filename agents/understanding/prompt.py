@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from agents.understanding.examples import nearest
 from agents.understanding.result import CUSTOMER_INTENTS, OWNER_INTENTS, PERIODS, STAFF_INTENTS
 from agents.understanding.tasks import tasks_of
 from config.schema import Person, Tenant
@@ -20,6 +21,7 @@ PHONE = re.compile(r"(?<![\w/])\+?\(?\d[\d\s().-]{5,}\d(?![\w/])")
 MIN_PHONE_DIGITS = 7
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 RECENT_SENT = 4  # turns of the conversation the model sees
+FEW_SHOT = 6  # example texts with their intents
 CUSTOMER_MEANINGS = (
     "book: wants an appointment, or gives a day/time/service for one; reschedule: move an existing "
     "appointment; cancel: call one off; hours: opening hours; prices: what a service costs; faq: any "
@@ -73,6 +75,7 @@ def build_prompt(tenant: Tenant, text: str, now: datetime, recent: tuple[str, ..
         f"Opening hours: {_hours(tenant)}.",
         *_sender_lines(tenant, person, owner, open_tasks),
         f"Intents: {STAFF_MEANINGS if person else CUSTOMER_MEANINGS}",
+        _few_shot(tenant, text, person, owner),
         "confidence: how sure you are, 0 to 1.",
     ]
     if has_media:
@@ -92,6 +95,17 @@ def _sender_lines(tenant: Tenant, person: Person | None, owner: bool, open_tasks
     return [f"The sender is {person.name} ({person.role}).",
             f"Their tasks: {'; '.join(f'{t.id} ({t.title})' for t in tasks) or 'none'}.",
             f"People: {people}."]
+
+
+def _few_shot(tenant: Tenant, text: str, person: Person | None, owner: bool) -> str:
+    """Texts like this one and their intents: the business's own examples first, then the nearest
+    of the training split (agents/understanding/corpus), so the model reads as the labels do."""
+    group = "customers" if person is None else "people"
+    own = [(e.text, e.intent) for e in tenant.examples if (e.sender is None) == (person is None)][:FEW_SHOT]
+    allowed = intents_for(person, owner)
+    learned = [(e.text, e.intent) for e in nearest(mask_phones(text), group, 2 * FEW_SHOT) if e.intent in allowed]
+    shown = "; ".join(f"{json.dumps(mask_phones(t), ensure_ascii=False)} -> {i}" for t, i in (own + learned)[:FEW_SHOT])
+    return f"Examples (text -> intent): {shown}."
 
 
 def _hours(tenant: Tenant) -> str:

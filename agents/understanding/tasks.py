@@ -19,12 +19,12 @@ SHORT = 3  # title words this short ("the", "of") name nothing
 
 
 def task_words(task: Task) -> frozenset[str]:
-    return _title_words(task.id, task.title)
+    return _title_words(task.id, task.title, task.words)
 
 
 @lru_cache(maxsize=4096)  # every staff text weighs every task it may name
-def _title_words(task_id: str, title: str) -> frozenset[str]:
-    said = {w for w in words(fold(title).replace("-", " ")) if len(w) > SHORT}
+def _title_words(task_id: str, title: str, other: tuple[str, ...] = ()) -> frozenset[str]:
+    said = {w for w in words(fold(" ".join((title, *other))).replace("-", " ")) if len(w) > SHORT}
     return frozenset(said | {task_id, *task_id.split("-")})
 
 

@@ -224,3 +224,16 @@ def test_the_trace_says_which_engine_answered_and_why_it_fell_back(engine, scrip
     assert heard.intent == "book"
     step = ctx.trace[-1]
     assert (step.agent, step.outcome) == ("understanding", "rules: book (openai fell back: refusal)")
+
+
+def test_the_prompt_carries_examples_from_the_training_split_and_the_tenants_own(engine, server, script,
+                                                                                 model_first):
+    from config.schema import Example
+
+    tenant = model_first.model_copy(update={"examples": (Example(text="can I get the usual", intent="book"),)})
+    script.reply = Reply(content=proposal(intent="cancel"))
+    understand(tenant, "gotta scrap my appt friday", NOW, engine=engine)
+    [line] = [line for line in system_prompt(server.requests[0]).splitlines() if line.startswith("Examples")]
+    shown = line.removeprefix("Examples (text -> intent): ").rstrip(".").split("; ")
+    assert shown[0] == '"can I get the usual" -> book' and len(shown) == 6
+    assert any(example.endswith("-> cancel") for example in shown[1:])  # texts like it, as labelled
