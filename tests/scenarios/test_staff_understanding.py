@@ -10,15 +10,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from sqlalchemy import select
 
-from agents.answers import AnswersAgent
-from agents.owner import OwnerAgent
-from agents.person_intent import PersonIntentAgent
-from agents.staff import StaffAgent
 from agents.understanding import engine_for
-from agents.understanding.engine import ModelEngine, Understander
 from config.settings import load_settings
-from integrations.llm.openai import OpenAIModel
-from routing.router import CHAINS
 from server import create_app
 from store.models import Execution, Proof, Run
 from tests.understanding.chat_fixtures import script, server  # noqa: F401 - fixtures
@@ -101,8 +94,7 @@ def test_a_task_given_to_someone_is_theirs_to_name_while_its_run_is_open(twilio,
 
 def test_a_slow_model_is_replaced_by_the_rules_within_the_turn(twilio, runtime, server, script, open_run, stored,
                                                               monkeypatch):
-    quick = Understander(ModelEngine(OpenAIModel("local-test-key", "gpt-test", server.url), text_timeout=0.3))
-    monkeypatch.setitem(CHAINS, "staff", (PersonIntentAgent(quick), AnswersAgent(), OwnerAgent(), StaffAgent()))
+    monkeypatch.setitem(engine_for(runtime.settings).model.timeouts, "text", 0.3)  # the app's own engine
     cooler = open_run("cooler", "sam")
     script.reply = Reply(kind="slow")
     started = time.perf_counter()
