@@ -36,11 +36,11 @@ def phone(app):
     thread.start()
     twilio = Twilio(f"http://127.0.0.1:{server.server_port}", TOKEN)
 
-    def text(from_: str, body: str = "", *urls: str, kind: str = "image/jpeg") -> str:
+    def text(from_: str, body: str = "", *urls: str, kind: str = "image/jpeg", sid: str | None = None) -> str:
         extra = {"NumMedia": str(len(urls))}
         for i, url in enumerate(urls):
             extra |= {f"MediaUrl{i}": url, f"MediaContentType{i}": kind}
-        response = twilio.sms(from_, body, **extra)
+        response = twilio.sms(from_, body, sid=sid, **extra)
         assert response.status_code == 200
         return " ".join(_messages(response.text))
 
@@ -261,6 +261,15 @@ def test_a_slow_photo_download_keeps_no_other_text_waiting(phone, open_run, look
         sending.join(10)
     assert replies == ["Thanks Lena, Opening checklist is done."]
     assert look(run_id)[1][0].kind == "photo"
+
+
+def test_a_replayed_photo_is_answered_from_the_record_without_fetching_it_again(phone, open_run, look, media):
+    run_id = open_run("opening", "lena")
+    url, sid = media.add(jpeg()), "SM" + "5" * 32
+    assert phone(LENA, "opening done", url, sid=sid) == "Thanks Lena, Opening checklist is done."
+    assert phone(LENA, "opening done", url, sid=sid) == "Thanks Lena, Opening checklist is done."  # Twilio's retry
+    assert [path for path, _ in media.requests] == [url.removeprefix(media.url)]
+    assert len(look(run_id)[1]) == 1
 
 
 def test_a_photo_fetched_ahead_that_is_not_an_image_is_refused_and_the_run_stays_open(phone, open_run, look,
