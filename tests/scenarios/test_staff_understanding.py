@@ -4,6 +4,7 @@ the proposal is checked like a customer's, and the agents act on the checked res
 model is replaced by the rules within the same turn, and the trace says so."""
 from __future__ import annotations
 
+import threading
 import time
 import xml.etree.ElementTree as ET
 
@@ -103,6 +104,33 @@ def test_a_slow_model_is_replaced_by_the_rules_within_the_turn(twilio, runtime, 
     assert reply.startswith("Hi Sam, I couldn't act on that.")
     assert stored(cooler) == ("open", [])
     assert last_steps(runtime)[0] == ("understanding", "rules: unclear (openai fell back: timeout)")
+
+
+def test_a_slow_model_keeps_no_other_text_waiting(twilio, server, script, open_run, stored):
+    """The model reads Sam's text before his transaction begins: on SQLite, the one writer turn
+    is not held while it thinks, so Lena's text goes through meanwhile."""
+    cooler = open_run("cooler", "sam")
+    script.reply = Reply(kind="slow")
+    answers = []
+    sending = threading.Thread(target=lambda: answers.append(say(twilio, SAM, UNREADABLE)))
+    sending.start()
+    try:
+        _wait_until(lambda: server.requests)  # the model has Sam's text, and sits on it
+        started = time.perf_counter()
+        assert say(twilio, LENA, "tasks") == "Nothing is open for you right now."
+        assert time.perf_counter() - started < 1.0
+        assert sending.is_alive()
+    finally:
+        server.release.set()
+        sending.join(10)
+    assert answers[0].startswith("Hi Sam, I couldn't act on that.") and stored(cooler) == ("open", [])
+
+
+def _wait_until(condition, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
 
 
 def test_confident_rules_never_ask_the_model(twilio, server, open_run, stored):
