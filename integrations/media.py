@@ -33,6 +33,7 @@ from config.settings import Settings
 from integrations.errors import IntegrationError, PermanentError, TemporaryError
 
 MAX_BYTES = 5 * 1024 * 1024
+MAX_PIXELS = 60_000_000  # more than any phone's photo; a PNG "bomb" declares billions in a few bytes
 TIMEOUT = (3.05, 5)  # connect, read: seconds, per request
 DEADLINE = 8.0  # seconds for the whole fetch: it happens while Twilio waits (15 s) for the reply
 MAX_REDIRECTS = 3
@@ -183,14 +184,27 @@ def _read_at_most(response: requests.Response, limit: int, deadline: float) -> b
 
 
 def sniff_type(content: bytes) -> str | None:
-    """The image type the bytes themselves show, or None."""
+    """The image type the bytes themselves show, when their pixels decode; None otherwise."""
     if content[4:8] == b"ftyp" and content[8:12] in HEIC_BRANDS:
-        return "image/heic"
+        return "image/heic"  # Pillow can't decode HEIC: its brand is all that is checked
     try:
         with PillowImage.open(io.BytesIO(content)) as image:
-            return PILLOW_TYPES.get(image.format or "")
-    except (UnidentifiedImageError, OSError, ValueError):
+            kind = PILLOW_TYPES.get(image.format or "")
+            if kind:
+                _decode(image)
+            return kind
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, PillowImage.DecompressionBombError):
         return None
+
+
+def _decode(image: PillowImage.Image) -> None:
+    """Decode the pixels (a header alone is not a photo), refusing more than MAX_PIXELS first;
+    a JPEG is decoded at an eighth of its size, which still reads all of its data."""
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        raise ValueError(f"{width} x {height} pixels is more than a photo has")
+    image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))  # JPEG only; the others ignore it
+    image.load()
 
 
 def capture_time(content: bytes) -> datetime | None:
@@ -199,7 +213,7 @@ def capture_time(content: bytes) -> datetime | None:
         with PillowImage.open(io.BytesIO(content)) as image:
             exif = image.getexif()
             stamp = exif.get_ifd(EXIF_IFD).get(DATETIME_ORIGINAL) or exif.get(DATETIME)
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, PillowImage.DecompressionBombError):
         return None
     try:
         return datetime.strptime(str(stamp).strip("\x00 "), "%Y:%m:%d %H:%M:%S") if stamp else None

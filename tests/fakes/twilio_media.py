@@ -12,7 +12,9 @@ from __future__ import annotations
 import base64
 import io
 import itertools
+import struct
 import threading
+import zlib
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -39,6 +41,15 @@ def png() -> bytes:
     out = io.BytesIO()
     PillowImage.new("RGB", (4, 4), "blue").save(out, "PNG")
     return out.getvalue()
+
+
+def png_of_chunks(width: int, height: int, pixels: bytes) -> bytes:
+    """A PNG, chunk by chunk (valid CRCs), of any declared size and any IDAT data:
+    png_of_chunks(60000, 60000, ...) is a decompression bomb; bytes that aren't zlib don't decode."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
 
 
 class MediaServer:

@@ -4,6 +4,7 @@ placed around now."""
 from __future__ import annotations
 
 import threading
+import zlib
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from config.settings import load_settings
 from server import create_app
 from store.models import ConversationSession, Message, Proof, Run
 from tests.conftest import TWILIO_ACCOUNT_SID as SID, TWILIO_AUTH_TOKEN as TOKEN, Twilio, twilio_env
-from tests.fakes.twilio_media import jpeg, png
+from tests.fakes.twilio_media import jpeg, png, png_of_chunks
 
 DANA, MARCO, LENA, SAM = "+16175550101", "+16175550102", "+16175550103", "+16175550104"
 
@@ -120,6 +121,17 @@ def test_a_pdf_is_not_a_photo(phone, open_run, look, media):
     reply = phone(LENA, "done", media.add(b"%PDF-1.4\n", "application/pdf"), kind="application/pdf")
     assert "Please send one" in reply and look(run_id)[0].state == "open"
     assert "is done" in phone(LENA, "", media.add(png(), "image/png"), kind="image/png")
+
+
+@pytest.mark.parametrize("body", [
+    png_of_chunks(60000, 60000, zlib.compress(b"\0" * 1000)),  # declares 3.6 billion pixels: a "bomb"
+    png_of_chunks(4, 4, b"these bytes are not zlib-compressed pixels"),  # a header, and nothing that decodes
+], ids=["60000x60000", "pixels that don't decode"])
+def test_a_png_that_is_not_a_photo_is_refused_and_the_run_stays_open(phone, open_run, look, media, body):
+    run_id = open_run("opening", "lena")
+    assert phone(LENA, "opening done", media.add(body, "image/png"), kind="image/png").startswith(
+        "I can only take a photo (JPEG, PNG, GIF, WebP or HEIC) for Opening checklist.")
+    assert look(run_id)[0].state == "open" and look(run_id)[1] == []
 
 
 @pytest.mark.parametrize("text", ["done 38", "38F", "it's 38", "cooler done 38.0 °F"])
