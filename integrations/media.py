@@ -13,14 +13,13 @@ redirect is checked the same way, and the credentials go only to the API host it
      ├── ForbiddenMedia     a host Onward does not fetch from (nothing is requested)
      ├── UnsupportedMedia   not an image (by header or by its bytes)
      └── MediaTooLarge      over 5 MB
-    TemporaryError          timeouts, connection errors, 5xx
+    TemporaryError          timeouts (8 s for all of a fetch: integrations/deadline.py), connection errors, 5xx
 """
 from __future__ import annotations
 
 import hashlib
 import io
 import os
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +29,7 @@ import requests
 from PIL import Image as PillowImage, UnidentifiedImageError
 
 from config.settings import Settings
+from integrations.deadline import Deadline
 from integrations.errors import IntegrationError, PermanentError, TemporaryError
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -73,13 +73,13 @@ class Image:
 
 
 def fetch_image(url: str, settings: Settings) -> Image:
-    deadline = time.monotonic() + DEADLINE
-    response = _get_following_allowed_redirects(url, settings, deadline)
-    with response:
-        header_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        if header_type not in IMAGE_TYPES:
-            raise UnsupportedMedia(f"media of type {header_type or 'unknown'} is not an image")
-        content = _read_at_most(response, MAX_BYTES, deadline)
+    with Deadline(DEADLINE) as deadline:  # over all of it: a host dripping bytes is cut off
+        response = _get_following_allowed_redirects(url, settings, deadline)
+        with response:
+            header_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if header_type not in IMAGE_TYPES:
+                raise UnsupportedMedia(f"media of type {header_type or 'unknown'} is not an image")
+            content = _read_at_most(response, MAX_BYTES, deadline)
     return checked_image(content, header_type)
 
 
@@ -130,12 +130,12 @@ def _base_origin(settings: Settings) -> tuple[str, str, int | None] | None:
     return _origin(settings.twilio_api_base_url) if settings.twilio_api_base_url else None
 
 
-def _get_following_allowed_redirects(url: str, settings: Settings, deadline: float) -> requests.Response:
+def _get_following_allowed_redirects(url: str, settings: Settings, deadline: Deadline) -> requests.Response:
     for _ in range(MAX_REDIRECTS + 1):
         if not is_allowed(url, settings):
             raise ForbiddenMedia(f"media host of {url!r} is not Twilio's")
         _check_deadline(deadline)
-        response = _get(url, settings)
+        response = _get(url, settings, deadline)
         if not response.is_redirect:
             _raise_for_status(response)
             return response
@@ -144,14 +144,19 @@ def _get_following_allowed_redirects(url: str, settings: Settings, deadline: flo
     raise PermanentError("media redirected too many times")
 
 
-def _get(url: str, settings: Settings) -> requests.Response:
+def _get(url: str, settings: Settings, deadline: Deadline) -> requests.Response:
     auth = None
     if _sends_credentials(url, settings) and settings.has_twilio_credentials:
         auth = (settings.twilio_account_sid, settings.twilio_auth_token)
     try:
-        return requests.get(url, auth=auth, timeout=TIMEOUT, stream=True, allow_redirects=False)
+        response = deadline.session.get(url, auth=auth, timeout=TIMEOUT, stream=True, allow_redirects=False)
     except requests.RequestException as exc:
+        _check_deadline(deadline)
         raise TemporaryError(f"media fetch failed: {exc}") from exc
+    if deadline.passed:  # cut off in its headers, which then simply end early
+        response.close()
+        _check_deadline(deadline)
+    return response
 
 
 def _raise_for_status(response: requests.Response) -> None:
@@ -162,12 +167,12 @@ def _raise_for_status(response: requests.Response) -> None:
     raise error(f"media fetch answered {response.status_code}", code=str(response.status_code))
 
 
-def _check_deadline(deadline: float) -> None:
-    if time.monotonic() > deadline:
+def _check_deadline(deadline: Deadline) -> None:
+    if deadline.passed:
         raise TemporaryError(f"media fetch took more than {DEADLINE:g} s")
 
 
-def _read_at_most(response: requests.Response, limit: int, deadline: float) -> bytes:
+def _read_at_most(response: requests.Response, limit: int, deadline: Deadline) -> bytes:
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limit:
         raise MediaTooLarge(f"media is {declared} bytes, more than {limit}")
@@ -179,7 +184,9 @@ def _read_at_most(response: requests.Response, limit: int, deadline: float) -> b
             if len(body) > limit:
                 raise MediaTooLarge(f"media is more than {limit} bytes")
     except requests.RequestException as exc:
+        _check_deadline(deadline)
         raise TemporaryError(f"media download failed: {exc}") from exc
+    _check_deadline(deadline)  # cut off at the deadline, a body without a length ends early
     return bytes(body)
 
 

@@ -4,6 +4,7 @@ placed around now."""
 from __future__ import annotations
 
 import threading
+import time
 import zlib
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -13,6 +14,7 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from config.settings import load_settings
+from integrations import media as media_module
 from server import create_app
 from store.models import ConversationSession, Message, Proof, Run
 from tests.conftest import TWILIO_ACCOUNT_SID as SID, TWILIO_AUTH_TOKEN as TOKEN, Twilio, twilio_env
@@ -273,6 +275,35 @@ def test_a_slow_photo_download_keeps_no_other_text_waiting(phone, open_run, look
         sending.join(10)
     assert replies == ["Thanks Lena, Opening checklist is done."]
     assert look(run_id)[1][0].kind == "photo"
+
+
+def test_photo_hosts_that_drip_are_cut_off_and_keep_no_other_text_waiting(phone, open_run, look, media,
+                                                                          monkeypatch):
+    """Two MMS whose media come a byte every 0.05 s (a per-read timeout never trips): each is
+    answered once the fetch's deadline passes, and Marco's text meanwhile at once."""
+    monkeypatch.setattr(media_module, "DEADLINE", 1.5)
+    runs = {LENA: open_run("opening", "lena"), SAM: open_run("jars", "sam")}
+    answers, took = {}, {}
+
+    def send(who: str, url: str) -> None:
+        started = time.monotonic()
+        answers[who] = phone(who, "done", url)
+        took[who] = time.monotonic() - started
+
+    senders = []
+    for who in runs:
+        url = media.add(jpeg())
+        media.drip(url, every=0.05)
+        senders.append(threading.Thread(target=send, args=(who, url)))
+        senders[-1].start()
+    started = time.monotonic()
+    assert phone(MARCO, "tasks") == "Nothing is open for you right now."
+    assert time.monotonic() - started < 1.0
+    for sender in senders:
+        sender.join(10)
+    assert answers == {who: "I couldn't download your photo. Please send it again." for who in runs}
+    assert all(seconds < 1.5 + 1.0 for seconds in took.values()), took
+    assert all(look(run_id)[0].state == "open" for run_id in runs.values())
 
 
 def test_a_replayed_photo_is_answered_from_the_record_without_fetching_it_again(phone, open_run, look, media):
