@@ -34,6 +34,9 @@ DEMO_TENANT = "harbor-barbers"
 DEMO_TOKEN_VARIABLE = "HARBOR_API_TOKEN"
 DEMO_CUSTOMER_PHONE = "+1 617 555 0199"
 WEB_WORKERS = 2
+# Threads per worker (gunicorn's gthread): a webhook waiting on a slow photo host (up to the
+# media deadline, 8 s) holds a thread, not the whole worker, so other texts go on being answered.
+WEB_THREADS = 8
 READY_TIMEOUT_SECONDS = 60
 STOP_TIMEOUT_SECONDS = 20
 ORPHAN_GRACE_SECONDS = 5
@@ -118,7 +121,7 @@ def check_tenants(settings: Settings) -> tuple[Tenant, ...]:
 def start_children(environ: dict[str, str], bind: str) -> list[Child]:
     redis_url = environ["REDIS_URL"]
     commands = {
-        "web": ["-m", "gunicorn", "--workers", str(WEB_WORKERS), "--bind", bind,
+        "web": ["-m", "gunicorn", "--workers", str(WEB_WORKERS), "--threads", str(WEB_THREADS), "--bind", bind,
                 "--access-logfile", "-", *no_control_socket(), "server:create_app()"],
         "worker": ["-m", "flask", "--app", "server", "worker"],
         "scheduler": ["-m", "rq.cli", "cron", "config/cron.py", "--url", redis_url],

@@ -12,10 +12,12 @@ from agents.booking.messages import fit
 from agents.booking.notices import tell_operator
 from agents.context import ExecutionContext
 from store.models import OptOut
+from store.statements import insert_new
 
+OPT_OUTS = OptOut.__table__
 
-OPTED_OUT = select(OptOut.__table__.c.id).where(OptOut.__table__.c.tenant == bindparam("tenant"),
-                                                OptOut.__table__.c.phone == bindparam("phone"))
+OPTED_OUT = select(OPT_OUTS.c.id).where(OPT_OUTS.c.tenant == bindparam("tenant"),
+                                        OPT_OUTS.c.phone == bindparam("phone"))
 
 
 def is_opted_out(session: Session, tenant: str, phone: str) -> bool:
@@ -31,9 +33,9 @@ class OptOutAgent:
     name = "opt_out"
 
     def run(self, ctx: ExecutionContext, session: Session) -> ExecutionContext:
-        phone = ctx.interaction.from_phone
-        if not is_opted_out(session, ctx.tenant.tenant, phone):
-            session.add(OptOut(tenant=ctx.tenant.tenant, phone=phone, created_at=ctx.now))
+        # Two STOPs at once from one phone both get here: the second insert does nothing.
+        session.connection().execute(insert_new(session, OPT_OUTS, ("tenant", "phone")), {
+            "tenant": ctx.tenant.tenant, "phone": ctx.interaction.from_phone, "created_at": ctx.now})
         ctx.reply(f"You're unsubscribed from {ctx.tenant.name} and will get no more texts. "
                   "Reply START to subscribe again.")
         ctx.outcome = "opted_out"

@@ -9,6 +9,7 @@ from config.schema import Tenant
 from routing.tenants import Actor
 
 if TYPE_CHECKING:
+    from agents.understanding.engine import Engine
     from agents.understanding.result import Understanding
     from integrations.media import Fetched
 
@@ -53,6 +54,9 @@ class ExecutionContext:
     slots: dict[str, Any] = field(default_factory=dict)
     intent: Understanding | None = None  # what the understanding engine made of the text
     fetched: Fetched = field(default_factory=dict)  # photos fetched before the transaction
+    # The understanding engine the agents ask: one that answers with what a model said before
+    # the transaction began (routing/ahead.py); None for the app's own.
+    understander: Engine | None = None
     replies: list[str] = field(default_factory=list)
     trace: list[Step] = field(default_factory=list)
     outcome: str = "pending"

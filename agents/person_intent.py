@@ -31,5 +31,5 @@ def heard_in(ctx: ExecutionContext, session: Session, engine: Engine | None = No
     """The text's typed reading: asked of the engine the first time, then kept on ctx.intent."""
     if ctx.intent is None:
         open_tasks = open_tasks_of(session, ctx.tenant.tenant, ctx.actor.person.id)
-        ctx.intent = understand_in(ctx, engine=engine, open_tasks=open_tasks)
+        ctx.intent = understand_in(ctx, engine=engine or ctx.understander, open_tasks=open_tasks)
     return ctx.intent

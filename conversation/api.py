@@ -6,15 +6,14 @@ token belongs to, never by anything the caller sends.
 from __future__ import annotations
 
 import re
-from datetime import datetime
-
+from datetime import datetime, timezone
 from pathlib import Path
 
 from flask import Blueprint, g, jsonify, request, send_file
 from sqlalchemy import select
 
 from runtime import current_runtime
-from store.models import Escalation, Finding, Message, Proof, Run
+from store.models import MAX_ROW_ID, Escalation, Finding, Message, Proof, Run
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 DEFAULT_LIMIT, MAX_LIMIT = 100, 500
@@ -163,7 +162,10 @@ def since_arg() -> datetime | None:
         raise ApiError(400, f"since must be an ISO 8601 time with offset, not {value!r}") from None
     if since.tzinfo is None:
         raise ApiError(400, "since needs an offset, e.g. 2026-11-23T09:00:00-05:00")
-    return since
+    try:
+        return since.astimezone(timezone.utc)  # times are kept in UTC
+    except OverflowError:  # 0001-01-01T00:00+05:00 is before the first UTC time there is
+        raise ApiError(400, f"since is out of range: {value!r}") from None
 
 
 def limit_arg() -> int:
@@ -180,6 +182,8 @@ def limit_arg() -> int:
 @api.get("/proofs/<int:proof_id>/media")
 def proof_media(proof_id: int):
     """A stored proof photo, to the token of the tenant it belongs to only."""
+    if proof_id > MAX_ROW_ID:
+        raise ApiError(404, f"no proof photo {proof_id}")
     query = select(Proof).where(Proof.id == proof_id, Proof.tenant == g.tenant.tenant)
     with current_runtime().db.session() as session:
         proof = session.scalar(query)

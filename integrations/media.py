@@ -15,7 +15,7 @@ redirect URLs are signed). Errors, drawn as integrations/errors.py draws them:
      ├── ForbiddenMedia     a host Onward does not fetch from (nothing is requested)
      ├── UnsupportedMedia   not an image (by header or by its bytes)
      └── MediaTooLarge      over 5 MB
-    TemporaryError          timeouts, connection errors, 5xx
+    TemporaryError          timeouts (8 s for all of a fetch: integrations/deadline.py), connection errors, 5xx
 """
 from __future__ import annotations
 
@@ -23,7 +23,6 @@ import hashlib
 import io
 import os
 import re
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -35,9 +34,11 @@ from urllib3.util import Url, parse_url
 from PIL import Image as PillowImage, UnidentifiedImageError
 
 from config.settings import Settings
+from integrations.deadline import Deadline
 from integrations.errors import IntegrationError, PermanentError, TemporaryError
 
 MAX_BYTES = 5 * 1024 * 1024
+MAX_PIXELS = 60_000_000  # more than any phone's photo; a PNG "bomb" declares billions in a few bytes
 TIMEOUT = (3.05, 5)  # connect, read: seconds, per request
 DEADLINE = 8.0  # seconds for the whole fetch: it happens while Twilio waits (15 s) for the reply
 MAX_REDIRECTS = 3
@@ -78,12 +79,13 @@ class Image:
 
 
 def fetch_image(url: str, settings: Settings) -> Image:
-    deadline = time.monotonic() + DEADLINE
-    with requests.Session() as session, _get_following_allowed_redirects(session, url, settings, deadline) as response:
-        header_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        if header_type not in IMAGE_TYPES:
-            raise UnsupportedMedia(f"media of type {header_type or 'unknown'} is not an image")
-        content = _read_at_most(response, MAX_BYTES, deadline)
+    with Deadline(DEADLINE) as deadline:  # over all of it: a host dripping bytes is cut off
+        response = _get_following_allowed_redirects(url, settings, deadline)
+        with response:
+            header_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if header_type not in IMAGE_TYPES:
+                raise UnsupportedMedia(f"media of type {header_type or 'unknown'} is not an image")
+            content = _read_at_most(response, MAX_BYTES, deadline)
     return checked_image(content, header_type)
 
 
@@ -165,14 +167,13 @@ def _base_origin(settings: Settings) -> tuple[str | None, str | None, int | None
     return _origin(parse_url(requests.Request("GET", settings.twilio_api_base_url).prepare().url))
 
 
-def _get_following_allowed_redirects(session: requests.Session, url: str, settings: Settings,
-                                     deadline: float) -> requests.Response:
+def _get_following_allowed_redirects(url: str, settings: Settings, deadline: Deadline) -> requests.Response:
     """Each hop is checked before it is requested; requests never follows a redirect itself,
     so the credentials are never carried to where a redirect points."""
     for _ in range(MAX_REDIRECTS + 1):
         prepared = allowed_request(url, settings)
         _check_deadline(deadline)
-        response = _send(session, prepared, settings)
+        response = _send(prepared, settings, deadline)
         if not response.is_redirect:
             _raise_for_status(response)
             return response
@@ -181,15 +182,21 @@ def _get_following_allowed_redirects(session: requests.Session, url: str, settin
     raise PermanentError("media redirected too many times")
 
 
-def _send(session: requests.Session, prepared: requests.PreparedRequest, settings: Settings) -> requests.Response:
+def _send(prepared: requests.PreparedRequest, settings: Settings, deadline: Deadline) -> requests.Response:
     if _is_api_host(parse_url(prepared.url), settings) and settings.has_twilio_credentials:
         HTTPBasicAuth(settings.twilio_account_sid, settings.twilio_auth_token)(prepared)
     # The environment's proxies and CA bundle still apply; ~/.netrc credentials never do.
+    session = deadline.session
     environment = session.merge_environment_settings(prepared.url, {}, True, None, None)
     try:
-        return session.send(prepared, timeout=TIMEOUT, allow_redirects=False, **environment)
+        response = session.send(prepared, timeout=TIMEOUT, allow_redirects=False, **environment)
     except requests.RequestException as exc:
+        _check_deadline(deadline)
         raise TemporaryError(f"media fetch failed: {exc}") from exc
+    if deadline.passed:  # cut off in its headers, which then simply end early
+        response.close()
+        _check_deadline(deadline)
+    return response
 
 
 def _raise_for_status(response: requests.Response) -> None:
@@ -200,12 +207,12 @@ def _raise_for_status(response: requests.Response) -> None:
     raise error(f"media fetch answered {response.status_code}", code=str(response.status_code))
 
 
-def _check_deadline(deadline: float) -> None:
-    if time.monotonic() > deadline:
+def _check_deadline(deadline: Deadline) -> None:
+    if deadline.passed:
         raise TemporaryError(f"media fetch took more than {DEADLINE:g} s")
 
 
-def _read_at_most(response: requests.Response, limit: int, deadline: float) -> bytes:
+def _read_at_most(response: requests.Response, limit: int, deadline: Deadline) -> bytes:
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limit:
         raise MediaTooLarge(f"media is {declared} bytes, more than {limit}")
@@ -217,19 +224,34 @@ def _read_at_most(response: requests.Response, limit: int, deadline: float) -> b
             if len(body) > limit:
                 raise MediaTooLarge(f"media is more than {limit} bytes")
     except requests.RequestException as exc:
+        _check_deadline(deadline)
         raise TemporaryError(f"media download failed: {exc}") from exc
+    _check_deadline(deadline)  # cut off at the deadline, a body without a length ends early
     return bytes(body)
 
 
 def sniff_type(content: bytes) -> str | None:
-    """The image type the bytes themselves show, or None."""
+    """The image type the bytes themselves show, when their pixels decode; None otherwise."""
     if content[4:8] == b"ftyp" and content[8:12] in HEIC_BRANDS:
-        return "image/heic"
+        return "image/heic"  # Pillow can't decode HEIC: its brand is all that is checked
     try:
         with PillowImage.open(io.BytesIO(content)) as image:
-            return PILLOW_TYPES.get(image.format or "")
-    except (UnidentifiedImageError, OSError, ValueError):
+            kind = PILLOW_TYPES.get(image.format or "")
+            if kind:
+                _decode(image)
+            return kind
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, PillowImage.DecompressionBombError):
         return None
+
+
+def _decode(image: PillowImage.Image) -> None:
+    """Decode the pixels (a header alone is not a photo), refusing more than MAX_PIXELS first;
+    a JPEG is decoded at an eighth of its size, which still reads all of its data."""
+    width, height = image.size
+    if width * height > MAX_PIXELS:
+        raise ValueError(f"{width} x {height} pixels is more than a photo has")
+    image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))  # JPEG only; the others ignore it
+    image.load()
 
 
 def capture_time(content: bytes) -> datetime | None:
@@ -238,7 +260,7 @@ def capture_time(content: bytes) -> datetime | None:
         with PillowImage.open(io.BytesIO(content)) as image:
             exif = image.getexif()
             stamp = exif.get_ifd(EXIF_IFD).get(DATETIME_ORIGINAL) or exif.get(DATETIME)
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, PillowImage.DecompressionBombError):
         return None
     try:
         return datetime.strptime(str(stamp).strip("\x00 "), "%Y:%m:%d %H:%M:%S") if stamp else None

@@ -18,12 +18,13 @@ from agents.keywords import keyword_of
 from agents.owner import OwnerAgent
 from agents.person_intent import PersonIntentAgent
 from agents.staff import StaffAgent
+from agents.understanding.engine import Engine
 from config.schema import Tenant
 from integrations.media import Fetched
 from routing.calls import CALL_CHAINS, call_route
 from routing.limits import is_stranger, stranger_may_get_reply
 from routing.sessions import Conversation, load_session, save_session
-from routing.tenants import resolve_actor
+from routing.tenants import Actor, resolve_actor
 from store.models import Execution
 
 RECORD_EXECUTION = insert(Execution.__table__)  # prepared once: on every interaction's path
@@ -63,27 +64,39 @@ def route_of(keyword: str | None, opted_out: bool, person: bool = False, by_phon
 
 
 def handle_interaction(session: Session, tenant: Tenant, interaction: Interaction,
-                       interaction_id: int, now: datetime,
-                       fetched: Fetched | None = None) -> ExecutionContext:
-    """Run the chain for one interaction; the caller commits. `fetched`: its photos, fetched ahead."""
+                       interaction_id: int, now: datetime, fetched: Fetched | None = None,
+                       understander: Engine | None = None) -> ExecutionContext:
+    """Run the chain for one interaction; the caller commits. `fetched`: its photos, fetched ahead;
+    `understander`: the engine its agents ask (routing/ahead.py), None for the app's."""
     actor = resolve_actor(tenant, interaction.from_phone)
     convo = load_session(session, tenant.tenant, interaction.from_phone, now)
-    opted_out = is_opted_out(session, tenant.tenant, interaction.from_phone)
-    route = (call_route(interaction, convo.state, actor.person is not None) if interaction.channel == "voice"
-             else route_of(keyword_of(interaction.text), opted_out, actor.person is not None,
-                           by_phone=interaction.channel != "api"))
+    route = route_for(session, tenant, interaction, actor, convo)
     ctx = ExecutionContext(tenant=tenant, actor=actor, interaction=interaction,
                            interaction_id=interaction_id, now=now, state=convo.state,
-                           slots=dict(convo.slots), fetched=fetched or {})
+                           slots=dict(convo.slots), fetched=fetched or {}, understander=understander)
     ctx = run_chain(CHAINS.get(route, DEFAULT_CHAIN), ctx, session)
     _limit_stranger_replies(ctx, session)
     after = Conversation(ctx.state, ctx.slots)
     if not after == convo == Conversation():  # a conversation that was and stays idle has nothing to keep
         save_session(session, tenant.tenant, interaction.from_phone, after, now)
-    session.connection().execute(RECORD_EXECUTION, {
-        "tenant": tenant.tenant, "interaction_id": interaction_id, "outcome": ctx.outcome,
-        "steps": [vars(step) for step in ctx.trace], "created_at": now})
+    record_execution(session, ctx)
     return ctx
+
+
+def route_for(session: Session, tenant: Tenant, interaction: Interaction, actor: Actor,
+              convo: Conversation) -> str:
+    """The route (a key of CHAINS) of an interaction, from where its conversation stands."""
+    person = actor.person is not None
+    if interaction.channel == "voice":
+        return call_route(interaction, convo.state, person)
+    opted_out = is_opted_out(session, tenant.tenant, interaction.from_phone)
+    return route_of(keyword_of(interaction.text), opted_out, person, by_phone=interaction.channel != "api")
+
+
+def record_execution(session: Session, ctx: ExecutionContext) -> None:
+    session.connection().execute(RECORD_EXECUTION, {
+        "tenant": ctx.tenant.tenant, "interaction_id": ctx.interaction_id, "outcome": ctx.outcome,
+        "steps": [vars(step) for step in ctx.trace], "created_at": ctx.now})
 
 
 def run_chain(chain: tuple[Agent, ...], ctx: ExecutionContext, session: Session) -> ExecutionContext:

@@ -13,6 +13,9 @@ from store.db import Base, utcnow
 
 Tenant = String(64)
 Phone = String(20)
+# Row ids are INTEGER columns: this is PostgreSQL's largest (SQLite's is larger still). An id
+# from outside above it names no row, and must not reach a query, where it overflows.
+MAX_ROW_ID = 2**31 - 1
 
 
 class Direction(StrEnum):

@@ -31,7 +31,8 @@ class IntentAgent:
 
     def run(self, ctx: ExecutionContext, session: Session, work: Work) -> ExecutionContext:
         recent = tuple(ctx.slots.get("recent", ()))
-        heard = ctx.intent = understand_in(ctx, recent)  # traced as its own step: engine, intent, fallback
+        # traced as its own step: engine, intent, fallback
+        heard = ctx.intent = understand_in(ctx, recent, engine=ctx.understander)
         work.heard, work.name = heard, name_in(ctx.text)
         work.intent = read_intent(ctx, heard, work)
         ctx.slots.pop("name_for", None)  # the name is asked once: this text answered it or not

@@ -2,7 +2,7 @@
 
     request_deposit   POST /v1/checkout/sessions (mode payment, one line for the deposit,
                       the booking in metadata, expires_at, Idempotency-Key)
-    parse_webhook     stripe.Webhook.construct_event: the Stripe-Signature header's HMAC
+    parse_webhook     stripe.WebhookSignature.verify_header: the Stripe-Signature header's HMAC
                       and its timestamp (5 minutes' tolerance) are checked
     STRIPE_API_BASE   sends API calls to a Stripe-compatible server (local tests)
 
@@ -12,6 +12,7 @@ Stripe's errors, translated at this edge:
 """
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -22,6 +23,7 @@ from config.schema import StripePayments as StripeConfig
 from config.settings import Settings
 from integrations.errors import IntegrationError, PermanentError, TemporaryError
 from integrations.payments import DepositRequest, InvalidWebhook, PaymentEventInfo, PaymentLink, Payments
+from store.models import MAX_ROW_ID
 
 log = logging.getLogger(__name__)
 
@@ -75,26 +77,44 @@ class StripePayments(Payments):
         if not signature:
             raise InvalidWebhook("no Stripe-Signature header")
         try:
-            event = stripe.Webhook.construct_event(payload.decode("utf-8"), signature,
-                                                   self.config.webhook_secret, tolerance=TOLERANCE)
+            # The header's HMAC and age, as stripe.Webhook.construct_event checks them; the body
+            # is read here, since a signed body may still be no event (construct_event then fails).
+            stripe.WebhookSignature.verify_header(payload, signature, self.config.webhook_secret,
+                                                  tolerance=TOLERANCE)
+            event = json.loads(payload.decode("utf-8"))
         except stripe.SignatureVerificationError as exc:
             raise InvalidWebhook(f"signature refused: {exc.user_message or exc}") from exc
         except (ValueError, UnicodeDecodeError) as exc:
-            raise InvalidWebhook("body is not a JSON event") from exc
-        return event_info(event.to_dict())
+            raise InvalidWebhook("body is not JSON") from exc
+        return event_info(event)
 
 
-def event_info(event: dict) -> PaymentEventInfo:
-    obj = event.get("data", {}).get("object", {}) or {}
+def event_info(event: object) -> PaymentEventInfo:
+    """The event in Onward's words; InvalidWebhook when it is not shaped as a Stripe event is."""
+    obj = _object_of(event)
     metadata = obj.get("metadata") or {}
+    if not isinstance(metadata, dict):
+        raise InvalidWebhook("body is not a Stripe event: its object's metadata is not an object")
     booking = str(metadata.get("onward_booking_id") or "")
-    paid = event.get("type") in PAID_EVENTS and obj.get("payment_status") == "paid"
+    paid = event["type"] in PAID_EVENTS and obj.get("payment_status") == "paid"
     total = obj.get("amount_total")
     currency = str(obj.get("currency") or "usd")
+    booking_id = int(booking) if booking.isdigit() and int(booking) <= MAX_ROW_ID else None
     return PaymentEventInfo(
-        event_id=str(event.get("id")), kind=str(event.get("type")), paid=paid,
-        tenant=metadata.get("onward_tenant"), booking_id=int(booking) if booking.isdigit() else None,
-        reference=obj.get("id"), amount=major_units(total, currency) if isinstance(total, int) else None)
+        event_id=event["id"], kind=event["type"], paid=paid, tenant=metadata.get("onward_tenant"),
+        booking_id=booking_id, reference=obj.get("id"),
+        amount=major_units(total, currency) if isinstance(total, int) else None)
+
+
+def _object_of(event: object) -> dict:
+    """data.object of an event: an object with a string id and type."""
+    if not isinstance(event, dict) or not all(isinstance(event.get(key), str) for key in ("id", "type")):
+        raise InvalidWebhook("body is not a Stripe event: an object with a string id and type")
+    data = event.get("data")
+    obj = data.get("object") if isinstance(data, dict) else None
+    if not isinstance(obj, dict):
+        raise InvalidWebhook("body is not a Stripe event: it has no data.object")
+    return obj
 
 
 def minor_units(amount: Decimal, currency: str) -> int:

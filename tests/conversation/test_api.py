@@ -1,6 +1,7 @@
 """GET /api/v1/messages: bearer token per tenant, newest first, filters."""
 from __future__ import annotations
 
+import pytest
 import requests
 
 from tests.conftest import HARBOR_TOKEN, NORTH_NUMBER, NORTH_TOKEN
@@ -54,6 +55,13 @@ def test_bad_filters_get_a_400(live_server):
     assert get(live_server, "/api/v1/messages", since="2026-11-23T09:00:00").status_code == 400
     assert get(live_server, "/api/v1/messages", limit="ten").status_code == 400
     assert get(live_server, "/api/v1/messages", limit=100000).status_code == 400
+
+
+@pytest.mark.parametrize("since", ["0001-01-01T00:00:00+05:00", "9999-12-31T23:59:59-05:00"])
+@pytest.mark.parametrize("path", ["/api/v1/messages", "/api/v1/runs", "/api/v1/bookings", "/api/v1/executions"])
+def test_a_since_past_the_ends_of_time_gets_a_400(live_server, path, since):
+    response = get(live_server, path, since=since)
+    assert response.status_code == 400 and "out of range" in response.json()["error"]
 
 
 def test_since_with_an_unencoded_plus_offset(twilio, live_server):

@@ -81,7 +81,7 @@ def scoped(env, tmp_path):
 
 def test_with_people_in_its_scope_the_api_speaks_for_staff_but_still_not_for_consent(scoped):
     client = scoped(["customers", "people"])
-    answer = post(client, {"from": LENA, "text": "what now?"}).get_json()
+    answer = post(client, {"from": LENA, "text": "lol"}).get_json()
     assert answer["replies"][0].startswith("Hi Lena, I couldn't act on that.")
     assert post(client, {"from": LENA, "text": "STOP"}).get_json()["outcome"] == "consent_not_changed"
 

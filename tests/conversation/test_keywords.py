@@ -1,9 +1,15 @@
 """STOP / START / HELP as carriers define them: the whole message, nothing more."""
 from __future__ import annotations
 
+import threading
+import time
+from contextlib import contextmanager
+
 import pytest
+from sqlalchemy import func, select, text
 
 from agents.keywords import keyword_of
+from store.models import OptOut
 from tests.conversation.test_sms_webhook import LENA, STRANGER, replies
 
 CUSTOMER = "+16175550150"
@@ -75,3 +81,51 @@ def test_opt_out_is_per_tenant(twilio):
     twilio.sms(LENA, "STOP")
     assert replies(twilio.sms(LENA, "hello")) == []
     assert replies(twilio.sms(LENA, "hello", to=NORTH_NUMBER))
+
+
+def test_stops_at_the_same_moment_are_all_answered(twilio, runtime):
+    """Two STOPs from one phone (two MessageSids) and one from another, taken in together. On
+    PostgreSQL a lock on opt_outs holds every webhook at its opt-out insert until all have read
+    that their phone is not opted out yet, so the inserts do meet."""
+    senders = [CUSTOMER, CUSTOMER, STRANGER]
+    with opt_outs_held(runtime, waiting=len(senders)) as start:
+        answers = start([lambda phone=phone: twilio.sms(phone, "STOP") for phone in senders])
+    assert [r.status_code for r in answers] == [200, 200, 200]
+    assert all("unsubscribed" in replies(r)[0] for r in answers), [r.text for r in answers]
+    with runtime.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(OptOut)) == 2
+
+
+@contextmanager
+def opt_outs_held(runtime, waiting: int):
+    """Runs calls on threads while (on PostgreSQL) this test holds opt_outs locked, and lets go
+    once `waiting` transactions wait on that lock; yields the function that runs them."""
+    postgres = runtime.db.engine.dialect.name == "postgresql"
+    with runtime.db.engine.connect() as holder:
+        if postgres:
+            holder.execute(text("LOCK TABLE opt_outs IN EXCLUSIVE MODE"))  # reads pass, inserts wait
+
+        def start(calls):
+            answers: dict[int, object] = {}
+            threads = [threading.Thread(target=lambda i=i, call=call: answers.update({i: call()}))
+                       for i, call in enumerate(calls)]
+            for thread in threads:
+                thread.start()
+            if postgres:
+                _wait_for_lock_waiters(runtime, waiting)
+                holder.rollback()
+            for thread in threads:
+                thread.join(10)
+            return [answers[i] for i in range(len(calls))]
+        yield start
+
+
+def _wait_for_lock_waiters(runtime, count: int) -> None:
+    query = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                 "AND datname = current_database()")
+    deadline = time.monotonic() + 10
+    with runtime.db.engine.connect() as watcher:
+        while watcher.execute(query).scalar() < count:
+            assert time.monotonic() < deadline, "the webhooks never reached the opt-out insert"
+            watcher.rollback()
+            time.sleep(0.01)

@@ -7,9 +7,11 @@ import xml.etree.ElementTree as ET
 import pytest
 from sqlalchemy import func, select
 
+from conversation.failures import APOLOGY
+from routing.router import CHAINS
 from store.db import utcnow
 from store.models import ConversationSession, Execution, Interaction, Message
-from tests.conftest import HARBOR_NUMBER, NORTH_NUMBER, PUBLIC_BASE_URL
+from tests.conftest import HARBOR_NUMBER, HARBOR_TOKEN, NORTH_NUMBER, PUBLIC_BASE_URL
 
 LENA = "+16175550103"
 STRANGER = "+16175559999"
@@ -160,3 +162,30 @@ def test_a_conversation_is_kept_while_it_goes_on_and_cleared_when_it_ends(twilio
                                         slots={"pick": {"runs": [1, 2]}}, updated_at=utcnow()))
     twilio.sms(LENA, "done")  # no runs are open any more: the list is done with
     assert conversation() == [("idle", {})]
+
+
+class Broken:
+    """A bug in an agent (the only stand-in here: real code has no bug to provoke on purpose)."""
+
+    name = "broken"
+
+    def run(self, ctx, session):
+        raise RuntimeError("a bug")
+
+
+def test_a_bug_is_answered_with_an_apology_and_the_text_kept_as_failed(twilio, runtime, client, monkeypatch):
+    monkeypatch.setitem(CHAINS, "customer", (Broken(),))
+    sid = "SM" + "6" * 32
+    response = twilio.sms(STRANGER, "can I get a haircut friday?", sid=sid)
+    assert response.status_code == 200 and replies(response) == [APOLOGY]
+    auth = {"Authorization": f"Bearer {HARBOR_TOKEN}"}
+    [kept] = client.get("/api/v1/messages?status=failed", headers=auth).json["items"]
+    assert (kept["direction"], kept["from"], kept["body"]) == ("in", STRANGER, "can I get a haircut friday?")
+    [execution] = client.get("/api/v1/executions?outcome=failed", headers=auth).json["items"]
+    assert execution["steps"] == [{"agent": "intake", "outcome": "RuntimeError", "ms": 0.0,
+                                   "input": "can I get a haircut friday?"}]
+    [notice] = client.get("/api/v1/messages?purpose=notice", headers=auth).json["items"]  # to the operator, Marco
+    assert notice["to"] == "+16175550102" and STRANGER in notice["body"] and "haircut friday" in notice["body"]
+    again = twilio.sms(STRANGER, "can I get a haircut friday?", sid=sid)  # Twilio's retry: answered the same
+    assert again.text == response.text
+    assert count(runtime, Interaction) == 1 and count(runtime, Execution) == 1

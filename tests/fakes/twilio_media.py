@@ -6,13 +6,16 @@
     media.requests                                 # (path, Authorization) of every request
     asked, release = media.hold(url)               # its fetch waits: `asked` is set when it comes,
                                                    # and it is answered once `release` is set
+    media.drip(url, every=0.2)                     # its whole answer, headers too, a byte at a time
 """
 from __future__ import annotations
 
 import base64
 import io
 import itertools
+import struct
 import threading
+import zlib
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -41,6 +44,15 @@ def png() -> bytes:
     return out.getvalue()
 
 
+def png_of_chunks(width: int, height: int, pixels: bytes) -> bytes:
+    """A PNG, chunk by chunk (valid CRCs), of any declared size and any IDAT data:
+    png_of_chunks(60000, 60000, ...) is a decompression bomb; bytes that aren't zlib don't decode."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+
+
 class MediaServer:
     """Twilio's media URL shape on 127.0.0.1; answers from a table of path -> (type, body)."""
 
@@ -48,6 +60,8 @@ class MediaServer:
         self.files: dict[str, tuple[str, bytes]] = {}
         self.redirects: dict[str, str] = {}
         self.held: dict[str, tuple[threading.Event, threading.Event]] = {}
+        self.drips: dict[str, float] = {}  # path -> seconds between bytes
+        self.stopping = threading.Event()
         self.requests: list[tuple[str, str | None]] = []  # path, Authorization
         self.account_sid = account_sid
         outer = self
@@ -69,11 +83,24 @@ class MediaServer:
                     self.end_headers()
                     return
                 kind, body = outer.files.get(self.path, ("text/plain", b"not found"))
+                if self.path in outer.drips:
+                    return self._drip(kind, body, outer.drips[self.path])
                 self.send_response(200 if self.path in outer.files else 404)
                 self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+
+            def _drip(self, kind: str, body: bytes, every: float) -> None:
+                head = f"HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {len(body)}\r\n\r\n"
+                for i in range(len(head) + len(body)):
+                    if outer.stopping.wait(every):
+                        return
+                    try:
+                        self.wfile.write((head.encode() + body)[i:i + 1])
+                        self.wfile.flush()
+                    except OSError:  # the client gave up: that is what a drip tests
+                        return
 
             def log_message(self, *args):
                 pass
@@ -92,7 +119,11 @@ class MediaServer:
         asked, release = self.held[url.removeprefix(self.url)] = threading.Event(), threading.Event()
         return asked, release
 
+    def drip(self, url: str, every: float) -> None:
+        self.drips[url.removeprefix(self.url)] = every
+
     def stop(self):
+        self.stopping.set()
         self.server.shutdown()
         self.server.server_close()
 

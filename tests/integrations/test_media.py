@@ -1,12 +1,14 @@
 """Fetching MMS media: Twilio's hosts only, credentials only to the API, images only, 5 MB."""
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 import pytest
 
 from config.settings import load_settings
-from integrations.errors import PermanentError
+from integrations import media as media_module
+from integrations.errors import PermanentError, TemporaryError
 from integrations.media import (ForbiddenMedia, MediaTooLarge, UnsupportedMedia, capture_time, fetch_image,
                                 is_allowed, store_image)
 from tests.conftest import TWILIO_ACCOUNT_SID as SID, twilio_env
@@ -103,3 +105,15 @@ def test_an_image_is_stored_once_under_tenant_and_hash(media, settings, tmp_path
     assert path == tmp_path / "proof" / "harbor-barbers" / f"{image.sha256}.jpg"
     assert path.read_bytes() == image.content
     assert store_image(image, tmp_path / "proof", "harbor-barbers") == path
+
+
+def test_a_host_that_drips_its_answer_is_cut_off_at_the_deadline(media, settings, monkeypatch):
+    """A byte every 0.05 s never trips a per-read timeout: the deadline covers the whole fetch,
+    the status line and headers as well as the body."""
+    monkeypatch.setattr(media_module, "DEADLINE", 1.0)
+    url = media.add(jpeg())
+    media.drip(url, every=0.05)  # about 35 s for all of it
+    started = time.monotonic()
+    with pytest.raises(TemporaryError, match="took more than 1 s"):
+        fetch_image(url, settings)
+    assert time.monotonic() - started < 1.5

@@ -319,3 +319,25 @@ def test_with_an_outside_crm_the_paid_booking_is_sent_again_as_confirmed(make_ap
             "crm.upsert_contact", "payments.request_deposit", "crm.upsert_contact"]
     finally:
         crm.stop()
+
+
+@pytest.mark.parametrize("body", [[], "evt_1", 1, None, {"id": "evt_1", "type": "ping", "data": []},
+                                  {"id": "evt_1", "type": "ping", "data": {"object": "cs_1"}},
+                                  {"id": "evt_1", "type": "checkout.session.completed",
+                                   "data": {"object": {"payment_status": "paid", "metadata": ["x"]}}},
+                                  {"id": ["evt_1"], "type": "ping", "data": {"object": {}}}])
+def test_a_signed_body_that_is_not_an_event_object_gets_a_400(runtime, stripe_api, client, body):
+    payload = json.dumps(body).encode()
+    answer = post(client, payload, sign(payload, WEBHOOK_SECRET, int(time.time())))
+    assert answer.status_code == 400 and "not a Stripe event" in answer.json["error"]
+    assert payment_events(runtime) == 0
+
+
+def test_a_paid_event_naming_a_booking_id_past_the_largest_is_ignored(runtime, stripe_api, client):
+    booking_id = held_color(runtime)
+    [session_id] = stripe_api.sessions
+    event = stripe_api.event(session_id)
+    event["data"]["object"]["metadata"]["onward_booking_id"] = str(2**63 + booking_id)
+    answer = post(client, *stripe_api.signed(event))
+    assert answer.status_code == 200 and answer.json["outcome"] == "ignored"
+    assert booking_state(runtime, booking_id).state == "held"

@@ -44,3 +44,9 @@ def test_another_tenant_or_no_token_gets_nothing(live_server, runtime, tmp_path)
     assert get(live_server, f"/api/v1/proofs/{proof_id}/media", NORTH_TOKEN).status_code == 404
     assert get(live_server, f"/api/v1/proofs/{proof_id}/media", None).status_code == 401
     assert get(live_server, "/api/v1/proofs/999999/media", HARBOR_TOKEN).status_code == 404
+
+
+def test_an_id_past_the_largest_row_id_is_not_found(live_server):
+    for proof_id in (2**31, 2**63, 10**30):
+        response = get(live_server, f"/api/v1/proofs/{proof_id}/media", HARBOR_TOKEN)
+        assert response.status_code == 404 and response.json()["error"] == f"no proof photo {proof_id}"

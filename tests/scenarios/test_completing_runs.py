@@ -4,6 +4,8 @@ placed around now."""
 from __future__ import annotations
 
 import threading
+import time
+import zlib
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -12,10 +14,11 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from config.settings import load_settings
+from integrations import media as media_module
 from server import create_app
 from store.models import ConversationSession, Message, Proof, Run
 from tests.conftest import TWILIO_ACCOUNT_SID as SID, TWILIO_AUTH_TOKEN as TOKEN, Twilio, twilio_env
-from tests.fakes.twilio_media import MediaServer, jpeg, png
+from tests.fakes.twilio_media import MediaServer, jpeg, png, png_of_chunks
 
 DANA, MARCO, LENA, SAM = "+16175550101", "+16175550102", "+16175550103", "+16175550104"
 PHOTO_PATH = f"/2010-04-01/Accounts/{SID}/Messages/MM{'4' * 32}/Media/ME{'5' * 32}"
@@ -37,11 +40,11 @@ def phone(app):
     thread.start()
     twilio = Twilio(f"http://127.0.0.1:{server.server_port}", TOKEN)
 
-    def text(from_: str, body: str = "", *urls: str, kind: str = "image/jpeg") -> str:
+    def text(from_: str, body: str = "", *urls: str, kind: str = "image/jpeg", sid: str | None = None) -> str:
         extra = {"NumMedia": str(len(urls))}
         for i, url in enumerate(urls):
             extra |= {f"MediaUrl{i}": url, f"MediaContentType{i}": kind}
-        response = twilio.sms(from_, body, **extra)
+        response = twilio.sms(from_, body, sid=sid, **extra)
         assert response.status_code == 200
         return " ".join(_messages(response.text))
 
@@ -155,6 +158,17 @@ def test_a_pdf_is_not_a_photo(phone, open_run, look, media):
     reply = phone(LENA, "done", media.add(b"%PDF-1.4\n", "application/pdf"), kind="application/pdf")
     assert "Please send one" in reply and look(run_id)[0].state == "open"
     assert "is done" in phone(LENA, "", media.add(png(), "image/png"), kind="image/png")
+
+
+@pytest.mark.parametrize("body", [
+    png_of_chunks(60000, 60000, zlib.compress(b"\0" * 1000)),  # declares 3.6 billion pixels: a "bomb"
+    png_of_chunks(4, 4, b"these bytes are not zlib-compressed pixels"),  # a header, and nothing that decodes
+], ids=["60000x60000", "pixels that don't decode"])
+def test_a_png_that_is_not_a_photo_is_refused_and_the_run_stays_open(phone, open_run, look, media, body):
+    run_id = open_run("opening", "lena")
+    assert phone(LENA, "opening done", media.add(body, "image/png"), kind="image/png").startswith(
+        "I can only take a photo (JPEG, PNG, GIF, WebP or HEIC) for Opening checklist.")
+    assert look(run_id)[0].state == "open" and look(run_id)[1] == []
 
 
 @pytest.mark.parametrize("text", ["done 38", "38F", "it's 38", "cooler done 38.0 °F"])
@@ -296,6 +310,44 @@ def test_a_slow_photo_download_keeps_no_other_text_waiting(phone, open_run, look
         sending.join(10)
     assert replies == ["Thanks Lena, Opening checklist is done."]
     assert look(run_id)[1][0].kind == "photo"
+
+
+def test_photo_hosts_that_drip_are_cut_off_and_keep_no_other_text_waiting(phone, open_run, look, media,
+                                                                          monkeypatch):
+    """Two MMS whose media come a byte every 0.05 s (a per-read timeout never trips): each is
+    answered once the fetch's deadline passes, and Marco's text meanwhile at once."""
+    monkeypatch.setattr(media_module, "DEADLINE", 1.5)
+    runs = {LENA: open_run("opening", "lena"), SAM: open_run("jars", "sam")}
+    answers, took = {}, {}
+
+    def send(who: str, url: str) -> None:
+        started = time.monotonic()
+        answers[who] = phone(who, "done", url)
+        took[who] = time.monotonic() - started
+
+    senders = []
+    for who in runs:
+        url = media.add(jpeg())
+        media.drip(url, every=0.05)
+        senders.append(threading.Thread(target=send, args=(who, url)))
+        senders[-1].start()
+    started = time.monotonic()
+    assert phone(MARCO, "tasks") == "Nothing is open for you right now."
+    assert time.monotonic() - started < 1.0
+    for sender in senders:
+        sender.join(10)
+    assert answers == {who: "I couldn't download your photo. Please send it again." for who in runs}
+    assert all(seconds < 1.5 + 1.0 for seconds in took.values()), took
+    assert all(look(run_id)[0].state == "open" for run_id in runs.values())
+
+
+def test_a_replayed_photo_is_answered_from_the_record_without_fetching_it_again(phone, open_run, look, media):
+    run_id = open_run("opening", "lena")
+    url, sid = media.add(jpeg()), "SM" + "5" * 32
+    assert phone(LENA, "opening done", url, sid=sid) == "Thanks Lena, Opening checklist is done."
+    assert phone(LENA, "opening done", url, sid=sid) == "Thanks Lena, Opening checklist is done."  # Twilio's retry
+    assert [path for path, _ in media.requests] == [url.removeprefix(media.url)]
+    assert len(look(run_id)[1]) == 1
 
 
 def test_a_photo_fetched_ahead_that_is_not_an_image_is_refused_and_the_run_stays_open(phone, open_run, look,

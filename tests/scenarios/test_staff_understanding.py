@@ -4,21 +4,15 @@ the proposal is checked like a customer's, and the agents act on the checked res
 model is replaced by the rules within the same turn, and the trace says so."""
 from __future__ import annotations
 
+import threading
 import time
 import xml.etree.ElementTree as ET
 
 import pytest
 from sqlalchemy import select
 
-from agents.answers import AnswersAgent
-from agents.owner import OwnerAgent
-from agents.person_intent import PersonIntentAgent
-from agents.staff import StaffAgent
 from agents.understanding import engine_for
-from agents.understanding.engine import ModelEngine, Understander
 from config.settings import load_settings
-from integrations.llm.openai import OpenAIModel
-from routing.router import CHAINS
 from server import create_app
 from store.models import Execution, Proof, Run
 from tests.understanding.chat_fixtures import script, server  # noqa: F401 - fixtures
@@ -101,8 +95,7 @@ def test_a_task_given_to_someone_is_theirs_to_name_while_its_run_is_open(twilio,
 
 def test_a_slow_model_is_replaced_by_the_rules_within_the_turn(twilio, runtime, server, script, open_run, stored,
                                                               monkeypatch):
-    quick = Understander(ModelEngine(OpenAIModel("local-test-key", "gpt-test", server.url), text_timeout=0.3))
-    monkeypatch.setitem(CHAINS, "staff", (PersonIntentAgent(quick), AnswersAgent(), OwnerAgent(), StaffAgent()))
+    monkeypatch.setitem(engine_for(runtime.settings).model.timeouts, "text", 0.3)  # the app's own engine
     cooler = open_run("cooler", "sam")
     script.reply = Reply(kind="slow")
     started = time.perf_counter()
@@ -111,6 +104,33 @@ def test_a_slow_model_is_replaced_by_the_rules_within_the_turn(twilio, runtime, 
     assert reply.startswith("Product cooler temperature needs the reading in F (33 to 41)")  # done, no reading
     assert stored(cooler) == ("open", [])
     assert last_steps(runtime)[0] == ("understanding", "rules: done (openai fell back: timeout)")
+
+
+def test_a_slow_model_keeps_no_other_text_waiting(twilio, server, script, open_run, stored):
+    """The model reads Sam's text before his transaction begins: on SQLite, the one writer turn
+    is not held while it thinks, so Lena's text goes through meanwhile."""
+    cooler = open_run("cooler", "sam")
+    script.reply = Reply(kind="slow")
+    answers = []
+    sending = threading.Thread(target=lambda: answers.append(say(twilio, SAM, UNREADABLE)))
+    sending.start()
+    try:
+        _wait_until(lambda: server.requests)  # the model has Sam's text, and sits on it
+        started = time.perf_counter()
+        assert say(twilio, LENA, "tasks") == "Nothing is open for you right now."
+        assert time.perf_counter() - started < 1.0
+        assert sending.is_alive()
+    finally:
+        server.release.set()
+        sending.join(10)
+    assert answers[0].startswith("Product cooler temperature needs the reading") and stored(cooler) == ("open", [])
+
+
+def _wait_until(condition, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
 
 
 def test_confident_rules_never_ask_the_model(twilio, server, open_run, stored):
