@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 
 from flask import current_app
 from redis import Redis
 from rq import Queue
 
+from agents.understanding.named_days import load_calendars
 from config.loader import load_directory
 from config.settings import Settings
 from confirmations.outbox import install_outbox
@@ -50,6 +52,7 @@ def build_runtime(settings: Settings) -> Runtime:
     loaded = load_directory(settings.config_dir, settings.environ)
     for problem in loaded.problems:
         log.error("tenant config refused: %s", problem)
+    load_calendars({tenant.country for tenant in loaded.tenants}, date.today().year)
     if settings.openai_api_key:  # the model client takes seconds to import: not on the first text's time
         from agents.understanding import engine_for
 

@@ -20,7 +20,7 @@ from datetime import time
 
 from agents.understanding.days import EVENT, EXCLUDED_BEFORE
 
-NOT_AFTER = r"(?!\d|[:/%$]|\s*(?:st|nd|rd|th|min|minutes?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|yo|people|persons?|of|kids?|guys|dollars|bucks|usd|haircuts|cuts|\$|/))"
+NOT_AFTER = r"(?!\d|[:/%$]|\s*(?:(?:st|nd|rd|th)\b|min|minutes?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|yo|people|persons?|of|kids?|guys|dollars|bucks|usd|haircuts|cuts|\$|/))"
 CUE = (r"at|@|around|arround|about|by|after|before|like|to|til|till|until|do|make it|how about|what about"
        r"|a las|a la|sobre las|tipo|cerca de las|despues de las|antes de las")
 # An hour with its minutes: "3", "3:30", "3 30", "1430"; "y media", "menos cuarto" in Spanish.

@@ -4,9 +4,12 @@
     holiday_on("christmas eve", date(2026, 11, 23), "US")   -> 2026-12-24 (the day before)
     holiday_on("thanksgiving", date(2026, 11, 23), "GB")    -> None (not a holiday there)
 The dates come from the `holidays` library; Onward only knows what people call them.
+A country's calendar takes a tenth of a second to load the first time: runtime.py loads the
+tenants' countries at start (`load_calendars`), not on a customer's text.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -46,11 +49,19 @@ def _key(words: str, table: dict[str, str]) -> str | None:
     return table.get(words) or table.get(words.replace("new years", "new year's"))
 
 
-@lru_cache(maxsize=64)
+def load_calendars(countries: Iterable[str], year: int) -> None:
+    for country in countries:
+        _calendar(country, year)
+
+
 def _days_named(country: str, year: int, key: str) -> tuple[date, ...]:
+    return tuple(sorted(day for day, name in _calendar(country, year) if key in name and "observed" not in name))
+
+
+@lru_cache(maxsize=64)
+def _calendar(country: str, year: int) -> tuple[tuple[date, str], ...]:
     try:
         calendar = calendars.country_holidays(country, years=year)
     except NotImplementedError:  # a country the library doesn't know: no holidays, not an error
         return ()
-    return tuple(sorted(day for day, name in calendar.items()
-                        if key in name.lower() and "observed" not in name.lower()))
+    return tuple((day, name.lower()) for day, name in calendar.items())
