@@ -17,7 +17,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "skin fade", "bald fade", "drop fade", "burst fade", "temp fade", "lineup", "line up", "edge up",
         "edgeup", "shape up", "shapeup", "buzz cut", "buzzcut", "crew cut", "clipper cut",
         "scissor cut", "design", "hair design", "undercut", "mohawk", "mullet", "flat top", "high top",
-        "pompadour", "crop", "hair done", "kids cut", "corte", "corte de pelo", "cortar el pelo",
+        "pompadour", "crop", "hair done", "corte", "corte de pelo", "cortar el pelo",
         "cortarme el pelo", "cortarle el pelo", "cortan", "recorte", "desvanecido", "degradado", "rapado",
         "pelado", "perfilado"),
     "beard": (
