@@ -14,7 +14,7 @@ from tests.booking.fixtures import AMY
     ("shape up tomorrow at three thirty?", "Haircut, Tue Nov 24 at 3:30 PM"),
     ("hot towel shave wednesday quarter to five", "Beard trim, Wed Nov 25 at 4:45 PM"),
     ("mustache trim in about 3 hours", "Beard trim, Mon Nov 23 at 1:00 PM"),
-    ("got a flight at 2 on friday so I need a buzz cut thursday at 11", "Haircut, Thu Nov 26 at 11:00 AM"),
+    ("need a buzz cut thursday at 11, my flight leaves at 2", "Haircut, Thu Nov 26 at 11:00 AM"),
     ("buzz cut a week from friday 1430", "Haircut, Fri Dec 4 at 2:30 PM"),
     ("edge up the day after thanksgiving around noonish", "Haircut, Fri Nov 27 at 12:00 PM"),
     ("un degradado pasado mañana a las tres y media", "Haircut, Wed Nov 25 at 3:30 PM"),
