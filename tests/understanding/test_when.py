@@ -143,3 +143,10 @@ def test_a_moment_given_as_an_offset(tenant, text, at):
 ])
 def test_periods_and_what_is_not_one(tenant, text, period):
     assert read_when(fold(text), tenant, MONDAY).period == period
+
+
+def test_holidays_are_the_tenants_countrys(tenant):
+    british = tenant.model_copy(update={"country": "GB", "timezone": "Europe/London"})
+    assert read_when(fold("boxing day"), british, MONDAY).day == date(2026, 12, 26)
+    assert read_when(fold("thanksgiving"), british, MONDAY).day is None  # not a holiday there
+    assert read_when(fold("thanksgiving"), tenant, MONDAY).day == date(2026, 11, 26)
