@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 
 from flask import current_app
@@ -50,6 +51,9 @@ def build_runtime(settings: Settings) -> Runtime:
     loaded = load_directory(settings.config_dir, settings.environ)
     for problem in loaded.problems:
         log.error("tenant config refused: %s", problem)
+    from agents.understanding.named_days import load_calendars  # the first takes 0.1 s: not on a customer's text
+
+    load_calendars({tenant.country for tenant in loaded.tenants}, date.today().year)
     if settings.openai_api_key:  # the model client takes seconds to import: not on the first text's time
         from agents.understanding import engine_for
 

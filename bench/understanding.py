@@ -80,8 +80,11 @@ class _Rules:
 
     def __init__(self, examples: list[Example]):
         from agents.understanding.engine import Understander
+        from agents.understanding.named_days import load_calendars
 
         self.engine = Understander()
+        for year in {e.now.year for e in examples}:  # as runtime.py does at start
+            load_calendars({tenant_named(e.tenant).country for e in examples}, year)
 
     def __enter__(self):
         return lambda e: ask(tenant_named(e.tenant), self.engine, e)

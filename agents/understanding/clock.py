@@ -1,12 +1,16 @@
 """Times of day and parts of the day as customers write them.
 
-    "3pm", "10a", "3:15 pm", "14:30", "noon", "half past 3"   -> the time given
-    "at 3", "around 3ish", "a las 3", "make it 4", "4 works"   -> an hour that needs am or pm
-    "Friday 3", "tmrw 10"                                      -> an hour right after a day
-    "morning", "this afternoon", "tonight", "en la tarde"      -> a period
+    "3pm", "10a", "3:15 pm", "14:30", "noonish", "half past 3"    -> the time given
+    "a las 10 de la noche", "a las 5 menos cuarto"                -> 22:00, 16:45
+    "at 3", "around 3ish", "a las 3", "make it 4", "4 works"      -> an hour that needs am or pm
+    "at 3 30", "at 1430", "half 1" (13:30)                        -> with its minutes
+    "Friday 3", "tmrw 10 30"                                      -> an hour right after a day
+    "morning", "this afternoon", "tonight", "end of day"          -> a period ("good morning" is not)
+Number words are digits by now (numerals.py): "three thirty" reads as "3 30".
 An hour without am/pm takes the reading inside the day's opening hours (3 -> 15:00),
 or the period's (morning -> am). The last time mentioned wins, except one after
-"instead of" or "from" (the time being left).
+"instead of" or "from" (the time being left) or one that is something else's:
+"got a flight at 2", "he gets out of school at 2:30".
 """
 from __future__ import annotations
 
@@ -14,26 +18,38 @@ import re
 from dataclasses import dataclass
 from datetime import time
 
-from agents.understanding.days import EXCLUDED_BEFORE
+from agents.understanding.days import EVENT, EXCLUDED_BEFORE
 
-NOT_AFTER = r"(?!\d|[:/%$]|\s*(?:st|nd|rd|th|min|minutes?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|yo|people|persons?|of|kids?|guys|dollars|bucks|usd|haircuts|cuts|\$|/))"
+NOT_AFTER = r"(?!\d|[:/%$]|\s*(?:(?:st|nd|rd|th)\b|min|minutes?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|yo|people|persons?|of|kids?|guys|dollars|bucks|usd|haircuts|cuts|\$|/))"
 CUE = (r"at|@|around|arround|about|by|after|before|like|to|til|till|until|do|make it|how about|what about"
        r"|a las|a la|sobre las|tipo|cerca de las|despues de las|antes de las")
+# An hour with its minutes: "3", "3:30", "3 30", "1430"; "y media", "menos cuarto" in Spanish.
+HOUR = (r"(?P<h{n}>\d{{1,2}})(?:[: .h]?(?P<m{n}>[0-5]\d))?(?:ish)?"
+        r"(?: (?:y|i) (?P<plus{n}>media|cuarto|[0-5]\d)| menos (?P<minus{n}>cuarto|[0-5]\d))?"
+        r"(?: de la (?P<part{n}>manana|tarde|noche))?")
 TIME_PATTERN = re.compile(
-    r"(?P<noon>\bnoon\b|\bmidday\b|\bmediodia\b|\b(?:at|around|by) lunch(?: ?time)?\b|\blunch ?time\b|\b12 ?(?:noon|pm|p\.m\.?))"
+    r"(?P<noon>\bnoon(?:ish)?\b|\bmidday\b|\bmediodia\b|\b(?:at|around|by) lunch(?: ?time)?\b|\blunch ?time\b"
+    r"|\b12 ?(?:noon|pm|p\.m\.?))"
     r"|\b(?P<frac>half|quarter) (?P<rel>past|after|to|til) (?P<hq>\d{1,2})\b"
-    r"|\b(?P<h1>\d{1,2})(?:[:.](?P<m1>[0-5]\d))? ?(?P<mer>[ap]\.?m\b\.?)|\b(?P<h0>\d{1,2})(?:[:.](?P<m0>[0-5]\d))?(?P<mer0>[ap])(?![a-z])"
+    r"|\bhalf (?P<hb>\d{1,2})\b(?! ?(?:hours?|hrs?|mins?|minutes?|an?)\b)"
+    r"|\b(?P<h1>\d{1,2})(?:[:. ](?P<m1>[0-5]\d))? ?(?P<mer>[ap]\.?m\b\.?)|\b(?P<h0>\d{1,2})(?:[:.](?P<m0>[0-5]\d))?(?P<mer0>[ap])(?![a-z])"
     r"|\b(?P<h2>[01]?\d|2[0-3])[:h](?P<m2>[0-5]\d)\b"
     r"|\b(?P<h3>\d{1,2}) ?o'? ?clock\b"
-    rf"|(?:\b(?:{CUE}) ?|@ ?)(?P<h4>\d{{1,2}})(?:ish)?(?: y (?P<ymin>media|cuarto))?\b" + NOT_AFTER +
-    r"|\b(?P<h5>\d{1,2})(?:ish)? (?:is (?:good|fine|ok|okay|perfect|great|better|best)|works|would work"
+    rf"|(?:\b(?:{CUE}) ?|@ ?){HOUR.format(n=4)}\b" + NOT_AFTER +
+    rf"|\b{HOUR.format(n=5)} (?:is (?:good|fine|ok|okay|perfect|great|better|best)|works|would work"
     r"|instead|ok\b|okay|pls|please|then|esta bien|me sirve)"
-    r"|^(?P<h6>\d{1,2})(?:ish)? ?[?!.]*$")
+    rf"|^{HOUR.format(n=6)} ?[?!.]*$")
+AFTER_DAY = re.compile(r" (?:at )?" + HOUR.format(n=7) + r"\b" + NOT_AFTER + r"(?! ?(?:[ap]\.?m|[ap]\b|o'?clock))")
+LA = r"(?:por|en|para|(?<!\d )(?<!media )(?<!cuarto )de) la"  # "a las 10 de la mañana" is 10am, not a period
 PERIOD_PATTERN = re.compile(
-    r"\b(?P<morning>morning|mornin|first thing|(?:por|en|de) la manana|in the am|temprano)\b"
-    r"|\b(?P<afternoon>afternoon|arvo|after lunch|after school|(?:por|en|de) la tarde|esta tarde)\b"
-    r"|\b(?P<evening>evening|tonight|tonite|2nite|after work|(?:por|en|de) la noche|esta noche)\b")
+    r"(?<!good )\b(?:"
+    rf"(?P<morning>mornings?|mornin|first thing|{LA} manana|in the am|temprano)"
+    rf"|(?P<afternoon>afternoons?|arvo|after lunch|after school|{LA} tarde|esta tarde)"
+    rf"|(?P<evening>evenings?|tonight|tonite|2nite|nights?|after work|end of (?:the )?day"
+    rf"|eod|{LA} noche|esta noche|(?:saliendo|al salir|despues) del trabajo)"
+    r")\b")
 MINUTES = {"half": 30, "quarter": 15, "media": 30, "cuarto": 15}
+PARTS = {"manana": "am", "tarde": "pm", "noche": "pm"}
 
 
 @dataclass(frozen=True)
@@ -45,9 +61,14 @@ class ClockMention:
 
 
 def read_clock(folded: str, after_day: list[tuple[int, int]]) -> ClockMention | None:
-    mentions = sorted((m for m in _mentions(folded, after_day) if not EXCLUDED_BEFORE.search(folded[:m.start])),
+    mentions = sorted((m for m in _mentions(folded, after_day) if not _elsewhere(folded[:m.start])),
                       key=lambda m: m.start)
     return mentions[-1] if mentions else None
+
+
+def _elsewhere(before: str) -> bool:
+    """A time being left ("instead of 3") or something else's ("my flight at 2", "flight sat at 3")."""
+    return bool(EXCLUDED_BEFORE.search(before) or EVENT.search(before))
 
 
 def read_period(folded: str) -> str | None:
@@ -85,10 +106,9 @@ def _mentions(folded: str, after_day: list[tuple[int, int]]):
         if mention is not None:
             yield mention
     for start, end in after_day:
-        bare = re.match(r" (?:at )?(\d{1,2})(?:ish)?\b" + NOT_AFTER + r"(?! ?(?:[ap]\.?m|[ap]\b|o'?clock))",
-                        folded[end:])
+        bare = AFTER_DAY.match(folded, end)
         if bare:
-            yield ClockMention(int(bare[1]), 0, None, end)
+            yield _hour_mention(bare, 7, end)
 
 
 def _mention_of(match: re.Match[str]) -> ClockMention | None:
@@ -102,8 +122,24 @@ def _mention_of(match: re.Match[str]) -> ClockMention | None:
         return ClockMention(int(match["h1"] or match["h0"]), int(match["m1"] or match["m0"] or 0), meridiem, start)
     if match["h2"]:
         return ClockMention(int(match["h2"]), int(match["m2"]), None, start)
-    hour = match["h3"] or match["h4"] or match["h5"] or match["h6"]
-    return ClockMention(int(hour), MINUTES.get(match["ymin"] or "", 0), None, start)
+    if match["hb"]:  # "half 1": half past one, as the British say it
+        return ClockMention(int(match["hb"]), 30, None, start)
+    if match["h3"]:
+        return ClockMention(int(match["h3"]), 0, None, start)
+    n = next(n for n in (4, 5, 6) if match[f"h{n}"])
+    return _hour_mention(match, n, start)
+
+
+def _hour_mention(match: re.Match[str], n: int, start: int) -> ClockMention:
+    """An hour of HOUR, numbered n in its pattern: "3 30", "4 y media", "5 menos cuarto", "10 de la noche"."""
+    hour, minute = int(match[f"h{n}"]), int(match[f"m{n}"] or 0)
+    if match[f"plus{n}"]:
+        minute = MINUTES.get(match[f"plus{n}"]) or int(match[f"plus{n}"])
+    if match[f"minus{n}"]:
+        hour, minute = hour - 1 if hour > 1 else 12, 60 - (MINUTES.get(match[f"minus{n}"]) or int(match[f"minus{n}"]))
+    part = match[f"part{n}"]
+    meridiem = PARTS[part] if part and not (part == "noche" and hour < 6) else None
+    return ClockMention(hour, minute, meridiem, start)
 
 
 def _fraction(frac: str, rel: str, hour: int, start: int) -> ClockMention:

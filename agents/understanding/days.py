@@ -7,8 +7,12 @@
     "next tuesday"                               -> the tuesday of next week (weeks start on Monday)
     "the 12th", "Dec 3", "December 8th", "12/2"  -> that date, this year or next
     "this weekend"                               -> its first open day
+    "thanksgiving", "the day after thanksgiving" -> on the tenant's country's calendar (named_days.py)
+    "a week from friday", "friday after next"    -> the friday after next
+    "in 2 weeks", "the day before the 12th"      -> counted from today, from that day
     "yesterday", "ayer", "last friday"           -> that day, in the past (the booking agent says so)
-The last day mentioned wins, except one after "instead of" or "from" (the day being left).
+The last day mentioned wins, except one after "instead of" or "from" (the day being left), and
+one that dates something else: "job interview thursday at 1" (unless "that morning" points back to it).
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from agents.understanding.hours import is_open
+from agents.understanding.named_days import PATTERN as HOLIDAYS, holiday_on
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 WEEKDAY_WORDS: dict[str, int] = {
@@ -48,9 +53,9 @@ DAY_PATTERN = re.compile(
     r"|(?P<yesterday>yesterday|yday|yesterdy|yesturday|ayer|last night)"
     rf"|(?P<tomorrow>{TOMORROW})"
     rf"|(?P<today>{TODAY})"
-    r"|(?P<holiday>thanksgiving|christmas eve|christmas|xmas|new year'?s eve|new year'?s(?: day)?)"
+    rf"|(?P<holiday>{HOLIDAYS})"
     r"|(?P<weekend>(?:this |next )?weekend|(?:este |el )?fin de semana)"
-    r"|in (?P<in_days>\d|a couple(?: of)?|two|three|a few) days"
+    r"|(?:in|en|dentro de) (?P<in_days>\d{1,2}|an?|una?|one|a couple(?: of)?|a few) (?P<unit>days?|weeks?|dias?|semanas?)"
     rf"|{MONTH} (?P<month_day>\d{{1,2}})(?:st|nd|rd|th)?"
     rf"|(?P<day_month>\d{{1,2}})(?:st|nd|rd|th)? (?:of |de )?{MONTH.replace('month', 'month2')}"
     r"|(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/\d{2,4})?"
@@ -59,13 +64,22 @@ DAY_PATTERN = re.compile(
     rf"|(?P<which>this |next |coming |last |este |el proximo |proximo )?{WEEKDAY}"
     r")\b")
 EXCLUDED_BEFORE = re.compile(r"(?:instead of|rather than|from|not|en vez de)\s*$")
-BEFORE_A_DAY = re.compile(r"(?:instead of|rather than|from|not|en vez de|before(?: the)?)\s*$")
+BEFORE_A_DAY = re.compile(r"(?:instead of|rather than|from|not|en vez de|before(?: the)?|happy|merry|feliz)\s*$")
+# Counted from the day named right after: "a week from friday", "the day after thanksgiving".
+SHIFT = re.compile(r"\b(?:(?P<weeks>an?|one|\d) weeks? from|(?:the )?day (?P<rel>after|before)|el dia (?P<rel_es>despues|antes) de(?:l| la)?) $")
+NEXT_WEEKS = re.compile(r"^ (?:after next|de la (?:semana que viene|proxima semana))\b")
+# Something else the customer has on: a day (and time) right after it are its, not the appointment's.
+EVENT = re.compile(r"(?<!after )(?<!after the )(?<!after my )\b(?:flight|flying|fly|plane|interview|meeting|class|school|shift|practice|game|wedding|funeral"
+                   r"|party|doctor|dentist|surgery|court|exam|test|vuelo|entrevista|reunion|junta|clase|escuela"
+                   r"|boda|examen)\b(?: [^ ,.;!?]+){0,3} ?$")
+TIME_AFTER = re.compile(r"^,? ?(?:at|@|a las?|around|by) ?\d")
+THAT_DAY = re.compile(r"\b(?:that (?:morning|afternoon|evening|night|day)|same day|ese (?:dia|mismo dia)|esa (?:manana|tarde))\b")
 WORDISH_DAY = re.compile(r"\b[a-z]{3,}day\b|\b(?:wen|wed|thr|thu|tue|tus|sat|fri)[a-z]{3,}\b")
 NOT_WEEKDAYS = frozenset({"today", "birthday", "holiday", "someday", "everyday", "yesterday", "payday",
                           "midday", "weekday", "doomsday", "mayday", "saturdays", "sundays", "mondays",
                           "tuesdays", "thursdays", "fridays", "wednesdays", "satisfied", "thursday",
                           "tuesday", "wednesday", "saturday", "friday", "sunday", "monday"})
-COUNTS = {"two": 2, "three": 3, "a few": 3, "a couple": 2, "a couple of": 2}
+COUNTS = {"a": 1, "an": 1, "one": 1, "un": 1, "una": 1, "a few": 3, "a couple": 2, "a couple of": 2}
 
 
 @dataclass(frozen=True)
@@ -77,12 +91,23 @@ class DayMention:
 
 
 def read_day(folded: str, today: date, tenant, us_dates: bool = True) -> DayMention | None:
-    mentions = [m for m in _mentions(folded, today, tenant, us_dates)
-                if not BEFORE_A_DAY.search(folded[:m.start])]
+    found = list(_mentions(folded, today, tenant, us_dates))
+    mentions = [m for m in found if not (BEFORE_A_DAY.search(folded[:m.start]) or _an_event(folded, m))]
     if not mentions:
-        return _misspelt_weekday(folded, today)
+        return _event_day(folded, found) if found else _misspelt_weekday(folded, today)
     explicit = [m for m in mentions if m.explicit]
     return (explicit or mentions)[-1]
+
+
+def _an_event(folded: str, mention: DayMention) -> bool:
+    """ "got a job interview thursday at 1": that day and time are the interview's."""
+    return bool(EVENT.search(folded[:mention.start]) and TIME_AFTER.search(folded[mention.end:]))
+
+
+def _event_day(folded: str, found: list[DayMention]) -> DayMention | None:
+    """ "flying out friday at 2, can I get a cut that morning": the day of the event, pointed back to."""
+    events = [m for m in found if _an_event(folded, m)]
+    return events[-1] if events and THAT_DAY.search(folded) else None
 
 
 def day_spans(folded: str) -> list[tuple[int, int]]:
@@ -92,8 +117,25 @@ def day_spans(folded: str) -> list[tuple[int, int]]:
 def _mentions(folded: str, today: date, tenant, us_dates: bool):
     for match in DAY_PATTERN.finditer(folded):
         day, explicit = _resolve(match, today, tenant, us_dates)
-        if day is not None:
-            yield DayMention(day, match.start(), match.end(), explicit)
+        if day is None:
+            continue
+        shift = SHIFT.search(folded, 0, match.start())
+        if shift:
+            yield DayMention(day + _shift(shift), shift.start(), match.end(), explicit)
+        else:
+            yield DayMention(day + _weeks_after(folded, match), match.start(), match.end(), explicit)
+
+
+def _shift(shift: re.Match[str]) -> timedelta:
+    if shift["weeks"]:
+        return timedelta(weeks=COUNTS.get(shift["weeks"]) or int(shift["weeks"]))
+    return timedelta(days=1 if (shift["rel"] or shift["rel_es"]) in ("after", "despues") else -1)
+
+
+def _weeks_after(folded: str, match: re.Match[str]) -> timedelta:
+    """ "friday after next", "el viernes de la semana que viene": a week after the next friday."""
+    weekday = match["weekday"] and not match["which"]
+    return timedelta(weeks=1) if weekday and NEXT_WEEKS.search(folded[match.end():]) else timedelta(0)
 
 
 def _resolve(match: re.Match[str], today: date, tenant, us_dates: bool) -> tuple[date | None, bool]:
@@ -105,13 +147,14 @@ def _resolve(match: re.Match[str], today: date, tenant, us_dates: bool) -> tuple
         return today + timedelta(days=1), False
     if match["today"]:
         return today, False
-    if match["holiday"]:
-        return _holiday(match["holiday"], today), True
+    if match["holiday"]:  # not a calendar date: "frosted tips for new years, any time this weekend"
+        return holiday_on(match["holiday"], today, tenant.country), False
     if match["weekend"]:
         return _weekend(match["weekend"], today, tenant), False
     if match["in_days"]:
         count = COUNTS.get(match["in_days"]) or int(match["in_days"])
-        return today + timedelta(days=count), False
+        unit = timedelta(weeks=1) if match["unit"].startswith(("w", "s")) else timedelta(days=1)
+        return today + count * unit, False
     if match["weekday"]:
         return _weekday(WEEKDAY_WORDS[match["weekday"]], (match["which"] or "").strip(), today), False
     return _calendar_date(match, today, us_dates), True
@@ -136,20 +179,6 @@ def _weekend(words: str, today: date, tenant) -> date:
         saturday += timedelta(days=7)
     days = [d for d in (saturday, saturday + timedelta(days=1)) if d >= today]
     return next((d for d in days if is_open(tenant, d)), days[0])
-
-
-def _holiday(name: str, today: date) -> date | None:
-    if name == "thanksgiving":  # the fourth Thursday of November
-        for year in (today.year, today.year + 1):
-            first = date(year, 11, 1)
-            day = first + timedelta(days=(3 - first.weekday()) % 7 + 21)
-            if day >= today:
-                return day
-        return None
-    month_day = {"christmas eve": (12, 24), "christmas": (12, 25), "xmas": (12, 25)}.get(name)
-    if month_day is None:
-        month_day = (12, 31) if name.endswith("eve") else (1, 1)
-    return _next_date(today, *month_day)
 
 
 def _calendar_date(match: re.Match[str], today: date, us_dates: bool) -> date | None:

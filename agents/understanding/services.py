@@ -1,8 +1,9 @@
-"""Which of the tenant's services a text names: by name, id or alias, as people spell them.
+"""Which of the tenant's services a text names: by name, id or alias, or the trade's word for it.
 
     "haircut", "hair cut", "a trim", "fades"       -> haircut (name, alias, plural)
-    "beerd trim", "hiarcut", "colour", "colored"   -> beard, haircut, color (typos, spelling)
+    "beerd trim", "hiarcut", "colour", "fdae"      -> beard, haircut, color, haircut (typos, spelling)
     "trim my beard"                                -> beard ("Beard trim", words in any order)
+    "low taper", "highlights", "hot towel shave"   -> haircut, color, beard (lexicon.py: words no alias lists)
     "haircut and a shave", "corte y barba"         -> cut-beard (the service made of both)
 Two services with no service made of both name nothing: the booking agent asks.
 """
@@ -14,15 +15,14 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from agents.understanding.lexicon import CONCEPTS
 from agents.understanding.text import words
 from config.schema import Service
 
-# Other spellings and languages, mapped onto the words tenants write in their config.
+# Other spellings, mapped onto the words tenants write in their config.
 SYNONYMS = {
     "colour": "color", "colouring": "color", "coloring": "color", "colored": "color", "coloured": "color",
-    "dye": "color", "tinte": "color", "corte": "cut", "barba": "beard", "afeitado": "shave",
-    "afeitar": "shave", "haircuts": "haircut", "n": "and", "&": "and", "y": "and", "+": "and",
-    "hair-cut": "haircut",
+    "haircuts": "haircut", "n": "and", "&": "and", "y": "and", "+": "and", "hair-cut": "haircut",
 }
 # Words a typo check must leave alone: one letter away from a service word, but meant.
 COMMON = frozenset("""
@@ -36,9 +36,18 @@ SPLITS = ("and", "with", "plus", "the", "a")
 
 
 @dataclass(frozen=True)
+class Phrase:
+    words: tuple[str, ...]
+    service: str
+    scattered: bool  # the tenant's own names: their words may come in any order ("trim my beard")
+
+
+@dataclass(frozen=True)
 class Index:
-    phrases: tuple[tuple[tuple[str, ...], str], ...]  # (words, service id), longest first
-    vocabulary: tuple[str, ...]  # single words worth a typo check (5 letters or more)
+    phrases: tuple[Phrase, ...]  # longest first
+    words: frozenset[str]  # every word of a phrase: "tapers" is "taper"
+    vocabulary: tuple[str, ...]  # the tenant's own words worth a typo check (5 letters or more)
+    swapped: dict[str, str]  # the tenant's 4-letter words by their sorted letters: "fdae" -> "fade"
     parts: tuple[tuple[str, frozenset[str]], ...]  # a service made of others: (id, their ids)
 
 
@@ -56,21 +65,22 @@ def match_service(services: tuple[Service, ...], folded: str) -> str | None:
 def _found(index: Index, tokens: list[str]) -> list[str]:
     """Service ids named, in order, each word counted for one phrase at most."""
     taken = [False] * len(tokens)
+    present = set(tokens)
     hits: list[tuple[int, str]] = []
-    for phrase, sid in index.phrases:
-        for start in _places(phrase, tokens, taken):
-            hits.append((start, sid))
+    for phrase in index.phrases:
+        if present.issuperset(phrase.words):
+            hits.extend((start, phrase.service) for start in _places(phrase, tokens, taken))
     return list(dict.fromkeys(sid for _, sid in sorted(hits)))
 
 
-def _places(phrase: tuple[str, ...], tokens: list[str], taken: list[bool]):
-    n = len(phrase)
+def _places(phrase: Phrase, tokens: list[str], taken: list[bool]):
+    words_, n = phrase.words, len(phrase.words)
     for i in range(len(tokens) - n + 1):
-        if tuple(tokens[i:i + n]) == phrase and not any(taken[i:i + n]):
+        if tuple(tokens[i:i + n]) == words_ and not any(taken[i:i + n]):
             taken[i:i + n] = [True] * n
             yield i
-    if n > 1:  # the words of a longer name close together, in any order: "trim my beard"
-        yield from _scattered(phrase, tokens, taken)
+    if n > 1 and phrase.scattered:  # the words of a longer name close together, in any order
+        yield from _scattered(words_, tokens, taken)
 
 
 def _scattered(phrase: tuple[str, ...], tokens: list[str], taken: list[bool]):
@@ -91,35 +101,67 @@ def _canonical(index: Index, tokens: tuple[str, ...]) -> list[str]:
 
 
 def _canonical_word(index: Index, token: str) -> str:
-    token = SYNONYMS.get(token, token)
-    if token in index.vocabulary:
+    token = SYNONYMS.get(token, token).removesuffix("-ish")  # "balayage-ish"
+    if token in index.words:
         return token
-    if token.endswith("s") and token[:-1] in index.vocabulary:
+    if token.endswith("s") and token[:-1] in index.words:
         return token[:-1]
     if len(token) < 5 or token in COMMON:
-        return token
+        return _swapped(index, token) if len(token) == 4 and token not in COMMON else token
     cutoff = 1 if len(token) < 7 else 2
     found = process.extractOne(token, index.vocabulary, scorer=DamerauLevenshtein.distance, score_cutoff=cutoff)
     return found[0] if found else token
 
 
+def _swapped(index: Index, token: str) -> str:
+    """A 4-letter word of the tenant's with two letters swapped: "fdae", "tirm"."""
+    word = index.swapped.get("".join(sorted(token)))
+    return word if word and DamerauLevenshtein.distance(token, word) == 1 else token
+
+
 @lru_cache(maxsize=64)
 def _index(services: tuple[Service, ...]) -> Index:
-    phrases = {(_phrase(text), s.id) for s in services for text in (s.name, s.id.replace("-", " "), *s.aliases)}
-    phrases = sorted(((p, sid) for p, sid in phrases if p), key=lambda item: -len(item[0]))
-    vocabulary = sorted({w for p, _ in phrases for w in p if len(w) >= 5} - COMMON
-                        | {w for p, _ in phrases for w in p if len(p) == 1})
-    return Index(tuple(phrases), tuple(vocabulary), tuple(_compounds(phrases)))
+    own = {(_phrase(text), s.id) for s in services for text in (s.name, s.id.replace("-", " "), *s.aliases)}
+    own = {(p, sid) for p, sid in own if p}
+    parts = tuple(_compounds(own))
+    phrases = [Phrase(p, sid, True) for p, sid in own] + list(_trade_phrases(own, {sid for sid, _ in parts}))
+    phrases.sort(key=lambda phrase: -len(phrase.words))
+    vocabulary = sorted({w for p, _ in own for w in p if len(w) >= 5} - COMMON | {p[0] for p, _ in own if len(p) == 1})
+    swapped = {"".join(sorted(w)): w for w in vocabulary if len(w) == 4}
+    return Index(tuple(phrases), frozenset(w for phrase in phrases for w in phrase.words), tuple(vocabulary),
+                 swapped, parts)
+
+
+def _trade_phrases(own: set[tuple[tuple[str, ...], str]], compounds: set[str]):
+    """The lexicon's words for each concept the tenant has one service for, unless a word is the tenant's own."""
+    theirs = {p for p, _ in own}
+    for concept in TRADE_WORDS:
+        service = _service_of(concept, own, compounds)
+        if service is not None:
+            yield from (Phrase(p, service, False) for p in concept if p not in theirs)
+
+
+def _service_of(concept: frozenset[tuple[str, ...]], own: set[tuple[tuple[str, ...], str]],
+                compounds: set[str]) -> str | None:
+    """The one service named by a word of the concept ("Color"), else the one with such a word in its name."""
+    named = {sid for p, sid in own if p in concept and sid not in compounds}
+    if not named:
+        single = {p[0] for p in concept if len(p) == 1}
+        named = {sid for p, sid in own if sid not in compounds and single.intersection(p)}
+    return named.pop() if len(named) == 1 else None
 
 
 def _phrase(text: str) -> tuple[str, ...]:
     return tuple(SYNONYMS.get(w, w) for w in words(text.casefold()))
 
 
-def _compounds(phrases: list[tuple[tuple[str, ...], str]]):
+def _compounds(own: set[tuple[tuple[str, ...], str]]):
     """A service whose name is made of other services' words: "Cut and beard" = haircut + beard."""
-    single = {p[0]: sid for p, sid in phrases if len(p) == 1}
-    for phrase, sid in phrases:
+    single = {p[0]: sid for p, sid in own if len(p) == 1}
+    for phrase, sid in own:
         parts = {single.get(w) for w in phrase if w not in SPLITS}
         if len(phrase) > 1 and None not in parts and len(parts) > 1 and sid not in parts:
             yield sid, frozenset(parts)
+
+
+TRADE_WORDS = tuple(frozenset(_phrase(p) for p in phrases) for phrases in CONCEPTS.values())

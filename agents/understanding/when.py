@@ -3,7 +3,9 @@
     "tomorrow at 3"            -> day + 15:00 (the reading inside opening hours)
     "next Tuesday afternoon"   -> day + period
     "actually make it 4"       -> time only (the booking agent keeps the session's day)
-    "in 2 hours"               -> at (and the day and time it falls on)
+    "in 2 hours", "in about an hour and a half", "en media hora"
+                               -> at (and the day and time it falls on)
+Number words are read as digits first (numerals.py): "at three thirty" is "at 3 30".
 """
 from __future__ import annotations
 
@@ -14,12 +16,14 @@ from datetime import date, datetime, time, timedelta
 from agents.understanding.clock import read_clock, read_period, resolve
 from agents.understanding.days import day_spans, read_day
 from agents.understanding.hours import opening, widest_hours
+from agents.understanding.numerals import digits
 from config.schema import Tenant
 
 MONTH_FIRST = frozenset({"US", "CA", "PH"})  # 12/2 is December 2nd there
 RELATIVE = re.compile(
-    r"\b(?:in|en|within) (?:(?P<n>\d{1,3})|(?P<one>an?|one|una?)|(?P<half>half an?)|(?P<couple>a couple(?: of)?))"
-    r" ?(?P<unit>hours?|hrs?|h|minutes?|mins?|horas?|minutos?)\b")
+    r"\b(?:in|en|within|dentro de) (?:about |around |like |roughly |maybe |approx(?:imately)?\.? |unos |unas )?"
+    r"(?:(?P<n>\d{1,3}(?:\.\d)?)|(?P<one>an?|one|una?)|(?P<half>half an?|media)|(?P<couple>a couple(?: of)?|un par de))"
+    r" ?(?P<unit>hours?|hrs?|h|minutes?|mins?|horas?|minutos?)\b(?P<and_half> and (?:a )?half| y media)?")
 COUPLE = 2
 
 
@@ -33,6 +37,7 @@ class When:
 
 def read_when(folded: str, tenant: Tenant, now: datetime) -> When:
     local = now.astimezone(tenant.zone)
+    folded = digits(folded)
     period = read_period(folded)
     if (at := _relative_moment(folded, local)) is not None:
         return When(day=at.date(), time=at.time().replace(tzinfo=None), period=period, at=at)
@@ -47,14 +52,14 @@ def _relative_moment(folded: str, local: datetime) -> datetime | None:
     match = RELATIVE.search(folded)
     if match is None:
         return None
-    amount = _amount(match)
+    amount = _amount(match) + (0.5 if match["and_half"] else 0)
     unit = timedelta(hours=1) if match["unit"].startswith("h") else timedelta(minutes=1)
     return (local + amount * unit).replace(second=0, microsecond=0)
 
 
 def _amount(match: re.Match[str]) -> float:
     if match["n"]:
-        return int(match["n"])
+        return float(match["n"])
     if match["half"]:
         return 0.5
     return COUPLE if match["couple"] else 1

@@ -35,3 +35,39 @@ def test_another_tenants_services():
     assert match_service(nails, fold("a pedicure pls")) == "pedi"
     assert match_service(nails, fold("pedicrue")) == "pedi"
     assert match_service((), fold("haircut")) is None
+
+
+@pytest.mark.parametrize("text, service", [
+    # The trade's words for a service none of Harbor's aliases list
+    ("a skin fade", "haircut"), ("buzz cut for my son", "haircut"), ("line up and a shape up", "haircut"),
+    ("gimme a mohawk", "haircut"), ("goatee trim", "beard"), ("straight razor shave", "beard"),
+    ("balayage", "color"), ("root touch up", "color"), ("cover my grays", "color"),
+    ("got my hair dyed last time", "color"), ("lowlights", "color"), ("un rapado", "haircut"),
+    ("arreglo de barba", "beard"), ("bigote", "beard"), ("quiero tinte", "color"),
+    ("taper and a goatee trim", "cut-beard"),  # a haircut and a beard: the service made of both
+    ("mustache trim and lowlights", None),
+    # Typos of the tenant's own words; the lexicon's words as written only
+    ("tirm", "haircut"), ("I'm deaf", None), ("tengo ganas", None), ("give me a second", None),
+])
+def test_the_trades_words_for_harbors_services(services, text, service):
+    assert match_service(services, fold(text)) == service
+
+
+NAILS = (Service(id="gel", name="Gel manicure", duration="45m", price=40, aliases=("gel nails",)),
+         Service(id="pedi", name="Pedicure", duration="60m", price=50))
+
+
+@pytest.mark.parametrize("services, text, service", [
+    (NAILS, "a mani friday", "gel"), (NAILS, "acrylics", "gel"), (NAILS, "toes done", "pedi"),
+    (NAILS, "a fade", None),  # a concept the tenant has no service for names nothing
+    ((Service(id="corte", name="Corte de pelo", duration="30m", price=20),), "low taper", "corte"),
+    # Two services of one concept: its trade words name neither; the tenant's own words still do
+    ((Service(id="mens", name="Men's cut", duration="30m", price=30),
+      Service(id="kids", name="Kids cut", duration="20m", price=20)), "a fade", None),
+    ((Service(id="mens", name="Men's cut", duration="30m", price=30, aliases=("fade",)),
+      Service(id="kids", name="Kids cut", duration="20m", price=20)), "a fade", "mens"),
+    ((Service(id="beard", name="Beard trim", duration="15m", price=20),
+      Service(id="shave", name="Shave", duration="30m", price=30)), "hot towel shave", "shave"),
+])
+def test_the_trades_words_for_another_tenants_services(services, text, service):
+    assert match_service(services, fold(text)) == service

@@ -80,3 +80,73 @@ def test_day_first_dates_outside_north_america(tenant):
     ("en la tarde", "afternoon"), ("after work", "evening"), ("first thing", "morning")])
 def test_periods(tenant, text, period):
     assert read_when(fold(text), tenant, SATURDAY).period == period
+
+
+@pytest.mark.parametrize("text, day, clock", [
+    # Times in words, and numbers without a colon
+    ("friday at four forty five", date(2026, 11, 27), time(16, 45)),
+    ("at eleven fifteen", None, time(11, 15)),
+    ("half past nine tomorrow", date(2026, 11, 24), time(9, 30)),
+    ("saturday two o'clock", date(2026, 11, 28), time(14)),
+    ("quarter to six", None, time(17, 45)),
+    ("noonish", None, time(12)),
+    ("tomorrow 1545", date(2026, 11, 24), time(15, 45)),
+    ("at 10 45 on wednesday", date(2026, 11, 25), time(10, 45)),
+    ("half four on tuesday", date(2026, 11, 24), time(16, 30)),  # British: half past four
+    ("december first at nine", date(2026, 12, 1), time(9)),
+    ("the twenty first at one", date(2026, 12, 21), time(13)),
+    ("my second visit, thursday", date(2026, 11, 26), None),      # an ordinal that is no date
+    ("a las cuatro y cuarto", None, time(16, 15)),
+    ("el sábado a las 5 menos cuarto", date(2026, 11, 28), time(16, 45)),
+    ("a las 8 de la noche", None, time(20)),
+    ("a la una el viernes", date(2026, 11, 27), time(13)),
+    # Days counted from another
+    ("a week from tuesday", date(2026, 12, 1), None),
+    ("the tuesday after next", date(2026, 12, 1), None),
+    ("el jueves de la semana que viene", date(2026, 12, 3), None),
+    ("in 2 weeks", date(2026, 12, 7), None),
+    ("the day after christmas", date(2026, 12, 26), None),
+    ("the day before new year's eve", date(2026, 12, 30), None),
+    ("labor day", date(2027, 9, 6), None),                         # the tenant's country's calendar
+    ("happy thanksgiving!", None, None),
+    # Numbers that are not the appointment's time
+    ("got a dentist appointment at 3 so tomorrow at 11", date(2026, 11, 24), time(11)),
+    ("I have a meeting tuesday at 2, can I come friday", date(2026, 11, 27), None),
+    ("my son gets out of class at 2:15, wednesday afternoon?", date(2026, 11, 25), None),
+    ("flying out thursday at 6, can you fit me in that morning", date(2026, 11, 26), None),
+    ("after school at 3:30", None, time(15, 30)),
+    ("bring my 4 kids saturday", date(2026, 11, 28), None),
+    ("my 10:15 tomorrow", date(2026, 11, 24), time(10, 15)),
+    ("can i come at 3 thx", None, time(15)),
+])
+def test_day_and_time_in_words(tenant, text, day, clock):
+    when = read_when(fold(text), tenant, MONDAY)
+    assert (when.day, when.time) == (day, clock)
+
+
+@pytest.mark.parametrize("text, at", [
+    ("in 45 min", "10:45"), ("in about 2 hours", "12:00"), ("in an hour and a half", "11:30"),
+    ("in like 90 minutes", "11:30"), ("within half an hour", "10:30"), ("en una hora y media", "11:30"),
+    ("en media hora", "10:30"), ("in one hour and half", "11:30"), ("in forty five minutes", "10:45"),
+])
+def test_a_moment_given_as_an_offset(tenant, text, at):
+    when = read_when(fold(text), tenant, MONDAY)
+    assert when.at == datetime.fromisoformat(f"2026-11-23T{at}:00-05:00")
+    assert (when.day, when.time) == (date(2026, 11, 23), time.fromisoformat(at))
+
+
+@pytest.mark.parametrize("text, period", [
+    ("end of day friday", "evening"), ("friday night", "evening"), ("mornings work best", "morning"),
+    ("el sábado para la tarde", "afternoon"), ("hoy saliendo del trabajo", "evening"),
+    ("good morning, a haircut at 3?", None), ("good afternoon", None),
+    ("a las 10 de la mañana", None),  # the hour's "am", not a part of the day
+])
+def test_periods_and_what_is_not_one(tenant, text, period):
+    assert read_when(fold(text), tenant, MONDAY).period == period
+
+
+def test_holidays_are_the_tenants_countrys(tenant):
+    british = tenant.model_copy(update={"country": "GB", "timezone": "Europe/London"})
+    assert read_when(fold("boxing day"), british, MONDAY).day == date(2026, 12, 26)
+    assert read_when(fold("thanksgiving"), british, MONDAY).day is None  # not a holiday there
+    assert read_when(fold("thanksgiving"), tenant, MONDAY).day == date(2026, 11, 26)
