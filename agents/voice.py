@@ -7,6 +7,8 @@
 
 The call's own state lives in the conversation slots under CALL: its CallSid, the silent
 turns in a row, the texts already sent during it, and the summary the operator hears.
+A caller is spoken to in the language kept for their number (slot "lang", or their customer
+record), which the customer chain updates from what they say; the operator hears English.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from agents.call_summary import spoken_phone, summary
 from agents.context import ExecutionContext
+from agents.templates.words import Words
 from confirmations.outbox import queue_message
 from config.schema import Person, Tenant
 from store.models import Customer, Interaction, MessageStatus
@@ -27,7 +30,6 @@ SILENT_TURNS = 2  # silent turns in a row that end a call
 CALL_ANSWERED, CALL_SILENT, CALL_ENDED = "call_answered", "call_silent", "call_ended"
 OPERATOR_DIALED, OPERATOR_UNAVAILABLE = "operator_dialed", "operator_unavailable"
 
-OFFER = "You can book, move or cancel an appointment, or press 0 for a person. How can I help?"
 KEYS = re.compile(r"[\d#*\s]+")  # keys pressed, not words
 
 
@@ -36,9 +38,10 @@ class CallGreetingAgent:
 
     def run(self, ctx: ExecutionContext, session: Session) -> ExecutionContext:
         call_state(ctx)
+        w = words_for(ctx, session)
         first = caller_name(ctx, session).split(" ")[0]
-        hello = f"Hi {first}, thanks for calling" if first else "Thanks for calling"
-        ctx.reply(f"{hello} {ctx.tenant.name}. {OFFER}")
+        ctx.reply(w("call_hello_name" if first else "call_hello", first=first, business=ctx.tenant.name,
+                    offer=w("call_offer")))
         ctx.outcome = CALL_ANSWERED
         return ctx
 
@@ -51,13 +54,14 @@ class SilentTurnAgent:
         step = ctx.interaction.call_step or 0
         in_a_row = call.get("silent", 0) + 1 if call.get("silent_step") == step - 1 else 1
         call.update(silent=in_a_row, silent_step=step)
+        w = words_for(ctx, session)
         if in_a_row < SILENT_TURNS:
-            ctx.reply(f"Sorry, I didn't catch that. {OFFER}")
+            ctx.reply(w("call_silent", offer=w("call_offer")))
             ctx.outcome = CALL_SILENT
             return ctx
-        texted = text_once(ctx, session, "booking_link", booking_link_text(ctx))
-        told = "I've texted you a link to book instead." if texted else "Please call or text us again."
-        ctx.reply(f"Sorry, I still can't hear you. {told} Thanks for calling {ctx.tenant.name}. Goodbye.")
+        texted = text_once(ctx, session, "booking_link", booking_link_text(ctx, w))
+        told = w("call_link_texted" if texted else "call_again")
+        ctx.reply(w("call_silent_end", told=told, business=ctx.tenant.name))
         ctx.outcome = CALL_ENDED
         return ctx
 
@@ -73,18 +77,16 @@ class OperatorAgent:
         phone = spoken_phone(ctx.interaction.from_phone, ctx.tenant.country)
         call["summary"] = summary(ctx.tenant, caller_name(ctx, session), phone,
                                   said_during_call(ctx, session), ctx.now)
-        ctx.reply(f"Connecting you to {person.name.split(' ')[0]} now. Please hold.")
+        ctx.reply(words_for(ctx, session)("call_connecting", first=person.name.split(" ")[0]))
         ctx.outcome = OPERATOR_DIALED
         return ctx
 
 
 def _no_operator(ctx: ExecutionContext, session: Session) -> ExecutionContext:
-    body = (f"Sorry we couldn't put you through to {ctx.tenant.name}. Reply to this text with "
-            "your message and we'll get back to you.")
-    texted = text_once(ctx, session, "message", body)
-    told = ("I've texted you, so you can leave a message." if texted
-            else "Please text this number with your message.")
-    ctx.reply(f"Sorry, nobody can come to the phone right now. {told} Is there anything else I can help with?")
+    w = words_for(ctx, session)
+    texted = text_once(ctx, session, "message", w("call_no_operator_text", business=ctx.tenant.name))
+    told = w("call_no_operator_texted" if texted else "call_no_operator_untexted")
+    ctx.reply(w("call_no_operator", told=told))
     ctx.outcome = OPERATOR_UNAVAILABLE
     return ctx
 
@@ -93,7 +95,7 @@ class CallEndAgent:
     name = "call_end"
 
     def run(self, ctx: ExecutionContext, session: Session) -> ExecutionContext:
-        ctx.reply(f"Thanks for calling {ctx.tenant.name}. Goodbye.")
+        ctx.reply(words_for(ctx, session)("call_end", business=ctx.tenant.name))
         ctx.outcome = CALL_ENDED
         return ctx
 
@@ -118,6 +120,15 @@ def operator_of(tenant: Tenant) -> Person | None:
     return person if person is not None and person.phone else None
 
 
+def words_for(ctx: ExecutionContext, session: Session) -> Words:
+    """The caller's language: kept in this conversation, else on their customer record."""
+    if "lang" not in ctx.slots:
+        query = select(Customer.language).where(Customer.tenant == ctx.tenant.tenant,
+                                                Customer.phone == ctx.interaction.from_phone)
+        ctx.slots["lang"] = session.scalar(query) or "en"
+    return Words(ctx.tenant, ctx.slots["lang"], voice=True)
+
+
 def caller_name(ctx: ExecutionContext, session: Session) -> str:
     """A configured person's name, a known customer's, or ""."""
     if ctx.actor.person is not None:
@@ -139,13 +150,10 @@ def text_once(ctx: ExecutionContext, session: Session, kind: str, body: str) -> 
     return message.status != MessageStatus.FAILED
 
 
-def booking_link_text(ctx: ExecutionContext) -> str:
-    name, number = ctx.tenant.name, ctx.interaction.to_phone
+def booking_link_text(ctx: ExecutionContext, w: Words) -> str:
     if ctx.tenant.booking_url:
-        return (f"Sorry we couldn't hear you on the phone. Book with {name} here: "
-                f"{ctx.tenant.booking_url} or reply BOOK to this text.")
-    return (f"Sorry we couldn't hear you on the phone. To book with {name}, reply BOOK to this text "
-            f"or tap sms:{number}?body=BOOK and send it.")
+        return w("call_link_url", business=ctx.tenant.name, url=ctx.tenant.booking_url)
+    return w("call_link_sms", business=ctx.tenant.name, number=ctx.interaction.to_phone)
 
 
 def said_during_call(ctx: ExecutionContext, session: Session) -> list[str]:

@@ -383,6 +383,9 @@ class Tenant(Frozen):
     examples: tuple[Example, ...] = ()
     # optional: where customers book online; texted to a caller the phone couldn't hear
     booking_url: str | None = Field(default=None, pattern=r"^https?://\S+$", max_length=200)
+    # optional: the tenant's own wording of customer texts, by language and template name
+    # ({es: {offer: "..."}}); agents/templates/en.py lists the names and their {fields}
+    templates: dict[str, dict[str, Annotated[str, Field(min_length=1, max_length=320)]]] = {}
 
     @field_validator("timezone")
     @classmethod
@@ -398,6 +401,16 @@ class Tenant(Frozen):
     def speaks_for_someone(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         if not value:
             raise ValueError("name whom the API speaks for: [customers], or [customers, people]")
+        return value
+
+    @field_validator("templates")
+    @classmethod
+    def known_templates(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        from agents.templates import problems  # the catalogs are data; imported late, as config loads first
+
+        found = problems(value)
+        if found:
+            raise ValueError("; ".join(found))
         return value
 
     @field_validator("hours")

@@ -14,20 +14,26 @@ def messages(replies: list[str]) -> str:
     return str(response)
 
 
-def gather(say: str, action: str, hints: str = "") -> str:
+# Twilio's language tags for speaking and for hearing a caller, by Onward's language;
+# English is left to the defaults.
+VOICE_LANGUAGES = {"es": "es-MX"}
+
+
+def gather(say: str, action: str, hints: str = "", lang: str = "en") -> str:
     """Say something and listen for the caller's next words or keys; silence comes back too."""
     response = VoiceResponse()
+    language = VOICE_LANGUAGES.get(lang)
     listen = response.gather(input="speech dtmf", action=action, method="POST",
                              action_on_empty_result=True, speech_timeout="auto",
-                             timeout=5, hints=hints or None)
-    listen.say(say)
+                             timeout=5, hints=hints or None, language=language)
+    listen.say(say, language=language)
     return str(response)
 
 
-def dial(say: str, number: str, whisper: str, action: str) -> str:
+def dial(say: str, number: str, whisper: str, action: str, lang: str = "en") -> str:
     """Say something, then ring a person, who hears the whisper URL's TwiML first."""
     response = VoiceResponse()
-    response.say(say)
+    response.say(say, language=VOICE_LANGUAGES.get(lang))
     ring = response.dial(action=action, method="POST", timeout=DIAL_TIMEOUT)
     ring.number(number, url=whisper, method="POST")
     return str(response)
@@ -40,8 +46,8 @@ def whisper(say: str) -> str:
     return str(response)
 
 
-def goodbye(say: str) -> str:
+def goodbye(say: str, lang: str = "en") -> str:
     response = VoiceResponse()
-    response.say(say)
+    response.say(say, language=VOICE_LANGUAGES.get(lang))
     response.hangup()
     return str(response)

@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from sqlalchemy import select
 
 from agents.context import ExecutionContext
+from agents.templates.words import Words
 from agents.voice import CALL_ENDED, OPERATOR_DIALED, call_key, operator_of, operator_summary
 from config.schema import Tenant
 from conversation import twiml
@@ -48,20 +49,21 @@ def answer_turn(runtime: Runtime, form: Mapping[str, str], step: int, now: datet
 
 
 def render_turn(ctx: ExecutionContext, base: str) -> str:
-    """The engine's answer as TwiML: said, then listened on, dialled, or hung up."""
-    step = ctx.interaction.call_step or 0
-    say = speakable(" ".join(ctx.replies)) or "Sorry, could you say that again?"
+    """The engine's answer as TwiML, in the caller's language: said, then listened on, dialled, or hung up."""
+    step, lang = ctx.interaction.call_step or 0, ctx.slots.get("lang", "en")
+    w = Words(ctx.tenant, lang, voice=True)
+    say = speakable(" ".join(ctx.replies)) or w("call_say_again")
     if ctx.outcome == CALL_ENDED:
-        return twiml.goodbye(say)
+        return twiml.goodbye(say, lang)
     if step + 1 >= MAX_STEPS:
-        return twiml.goodbye(f"{say} Please text us to carry on. Goodbye.")
+        return twiml.goodbye(f"{say} {w('call_text_instead')}", lang)
     operator = operator_of(ctx.tenant)
     if ctx.outcome == OPERATOR_DIALED and operator is not None:
         whisper = f"{base}/twilio/voice/whisper?{urlencode({'call': ctx.interaction.raw['CallSid']})}"
-        return twiml.dial(say, operator.phone, whisper, gather_url(base, step + 1))
+        return twiml.dial(say, operator.phone, whisper, gather_url(base, step + 1), lang)
     if ctx.state == "idle" and not say.endswith("?"):  # nothing asked: ask what else
-        say += " Is there anything else I can help with?"
-    return twiml.gather(say, gather_url(base, step + 1), hints(ctx.tenant))
+        say += " " + w("call_anything_else")
+    return twiml.gather(say, gather_url(base, step + 1), hints(ctx.tenant), lang)
 
 
 def after_dial(tenant: Tenant, status: str, step: int, base: str) -> str:

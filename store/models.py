@@ -132,6 +132,7 @@ class Customer(Base):
     external_id: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     name_asked_at: Mapped[datetime | None]  # a new customer is asked their name once
+    language: Mapped[str | None] = mapped_column(String(8))  # "en" | "es": what they are written to in
 
 
 class Run(Base):

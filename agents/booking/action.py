@@ -17,9 +17,10 @@ from agents.booking.work import Plan, Work
 from agents.context import ExecutionContext
 
 Act = Callable[[ExecutionContext, Session, Work, Plan], str]
-# Texts Onward could not make sense of don't make a customer record: an auto-responder's
-# texts stay a stranger's, whose replies routing/limits.py caps. Anything understood does.
-NOT_UNDERSTOOD = frozenset({"not_understood", "nothing_to_confirm", "choices_again"})
+# Texts Onward could not make sense of (or a bare "hi") don't make a customer record: an
+# auto-responder's texts stay a stranger's, whose replies routing/limits.py caps. Anything understood does.
+NOT_UNDERSTOOD = frozenset({"not_understood", "nothing_to_confirm", "choices_again", "greeting"})
+HAND_OFF = 2  # texts in a row Onward can't understand before the operator is given them
 
 
 class ActionAgent:
@@ -32,6 +33,8 @@ class ActionAgent:
                 session, ctx.tenant.tenant, ctx.interaction.from_phone, ctx.now)
             remember_name(work.customer, work.name)
         work.result = ACTIONS.get(plan.kind, keep_talking)(ctx, session, work, plan)
+        if plan.kind != "not_understood":
+            ctx.slots.pop("missed", None)  # understood: the count of misses starts again
         ctx.outcome = work.result
         return ctx
 
@@ -118,11 +121,33 @@ def ask_which(ctx: ExecutionContext, session: Session, work: Work, plan: Plan) -
 
 
 def note_for_team(ctx: ExecutionContext, session: Session, work: Work, plan: Plan) -> str:
-    customer = work.customer
-    who = f"{customer.name} ({customer.phone})" if customer and customer.name else ctx.interaction.from_phone
     what = "asks for someone" if plan.kind == "operator" else "asked something I can't answer"
-    told = tell_operator(session, ctx.tenant, fit(f"{who} {what}: \"{ctx.text}\""), ctx.interaction_id)
+    asked = work.question or ctx.text
+    told = tell_operator(session, ctx.tenant, fit(f"{_who(ctx, work)} {what}: \"{asked}\""), ctx.interaction_id)
     return "team_told" if told else "no_operator"
+
+
+def offer_to_ask(ctx: ExecutionContext, session: Session, work: Work, plan: Plan) -> str:
+    """Something the file doesn't list: the customer is asked whether the team should be asked."""
+    ctx.slots["ask_team"] = {"q": ctx.text[:300]}
+    return "unlisted"
+
+
+def misunderstood(ctx: ExecutionContext, session: Session, work: Work, plan: Plan) -> str:
+    """A text not understood gets a short question back; the second in a row goes to the
+    operator (once: a third is asked about again, so an auto-responder can't flood anyone)."""
+    missed = [*ctx.slots.get("missed", []), ctx.text[:120]]
+    ctx.slots["missed"] = missed[:HAND_OFF + 1]  # past the hand-off the count stays put
+    if len(missed) != HAND_OFF:
+        return "not_understood"
+    quoted = " / ".join(f'"{text}"' for text in missed)
+    body = fit(f"{_who(ctx, work)} wrote what I couldn't understand: {quoted}. Please get back to them.")
+    return "handed_off" if tell_operator(session, ctx.tenant, body, ctx.interaction_id) else "no_operator"
+
+
+def _who(ctx: ExecutionContext, work: Work) -> str:
+    customer = work.customer
+    return f"{customer.name} ({customer.phone})" if customer and customer.name else ctx.interaction.from_phone
 
 
 def end_talk(ctx: ExecutionContext, session: Session, work: Work, plan: Plan) -> str:
@@ -154,5 +179,5 @@ ACTIONS: dict[str, Act] = {
     "choices": offer_choices,
     "cancel": cancel_booking, "visit_confirmed": confirm_visit, "declined": let_go, "which": ask_which,
     "operator": note_for_team, "ask_team": note_for_team, "refuse": end_talk, "too_late": end_talk,
-    "no_booking": end_talk,
+    "no_booking": end_talk, "unlisted": offer_to_ask, "not_understood": misunderstood,
 }

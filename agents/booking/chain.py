@@ -43,6 +43,8 @@ class CustomerAgent:
             ms = round((time.perf_counter() - started) * 1000, 2)
             step = Step(agent=stage.name, input=_input(stage, ctx, work), outcome=ctx.outcome, ms=ms)
             ctx.trace.append(step)
+        if work.customer is not None:  # kept for what is sent later: reminders, confirmations
+            work.customer.language = work.lang
         ctx.state = state_of(ctx.slots)
         return ctx
 

@@ -128,5 +128,6 @@ DECISIONS: dict[str, Decide] = {
     "book": decide_book, "reschedule": decide_reschedule, "cancel": decide_cancel,
     "confirm": decide_confirm, "decline": decide_decline, "pick": decide_pick, "visit": decide_visit,
     "hours": decide_hours, "prices": decide_prices, "faq": decide_faq, "operator": decide_operator,
-    "name": decide_name, "unclear": decide_unclear,
+    "name": decide_name, "unclear": decide_unclear, "greeting": lambda *_: Plan("greeting"),
+    "unlisted": lambda *_: Plan("unlisted"), "ask_team": lambda *_: Plan("ask_team"),
 }

@@ -1,12 +1,15 @@
 """The intent agent: what the customer asks, read by the understanding engine and then by
 where the conversation stands ("2" after a numbered list is a pick; "Sam" after we
-asked their name is a name, "skip" or "no thanks" then isn't; C, R or X alone answers a reminder)."""
+asked their name is a name, "skip" or "no thanks" then isn't; C, R or X alone answers a reminder;
+"yes" after "want me to ask the team?" asks it), and by the text itself (asks.py: a bare
+greeting; whether the business does something its file doesn't list)."""
 from __future__ import annotations
 
 import re
 
 from sqlalchemy.orm import Session
 
+from agents.booking.asks import is_greeting, unlisted
 from agents.booking.customers import clean_name, declines_name
 from agents.booking.slots import state_of
 from agents.booking.work import Work
@@ -34,16 +37,29 @@ class IntentAgent:
         # traced as its own step: engine, intent, fallback
         heard = ctx.intent = understand_in(ctx, recent, engine=ctx.understander)
         work.heard, work.name = heard, name_in(ctx.text)
-        work.intent = read_intent(ctx, heard, work)
+        asked = ctx.slots.pop("ask_team", None)  # "want me to ask the team?": answered now or let go
+        work.intent = answer_to_ask(heard, work, asked) or read_intent(ctx, heard, work)
         ctx.slots.pop("name_for", None)  # the name is asked once: this text answered it or not
         ctx.slots["recent"] = [*recent, ctx.text[:200]][-RECENT_KEPT:]
         ctx.outcome = work.intent
         return ctx
 
 
+def answer_to_ask(heard: Understanding, work: Work, asked: dict | None) -> str | None:
+    """Yes to "want me to ask the team?" asks it; no lets it go."""
+    if asked is None or heard.intent not in ("confirm", "decline"):
+        return None
+    work.question = asked["q"]
+    return "ask_team" if heard.intent == "confirm" else "decline"
+
+
 def read_intent(ctx: ExecutionContext, heard: Understanding, work: Work) -> str:
     """The engine's intent, unless the conversation's state says what the text answers."""
     state, text = state_of(ctx.slots), ctx.text.strip().strip(".!").strip().casefold()
+    if is_greeting(ctx.text):
+        return "greeting"
+    if unlisted(ctx.tenant, ctx.text, heard):
+        return "unlisted"
     work.pick = _pick(text, ctx.slots) if state in ("choosing", "picking_booking") else None
     if work.pick is not None:
         return "pick"

@@ -20,6 +20,7 @@ from agents.booking import messages
 from agents.booking.availability import has_chair, local_day, span
 from agents.booking.calendar import CANCELLED, CONFIRMED, HELD, booking_of, busy_during, lock_days
 from agents.booking.notices import tell_operator, text_customer
+from agents.templates.words import Words
 from config.schema import Service, Tenant
 from integrations.sync import deposit_requires_payment, queue_booking_sync
 from store.models import Booking, Customer
@@ -136,7 +137,7 @@ def send_confirmations(session: Session, tenant: Tenant, booking: Booking, custo
     service = service_of(tenant, booking.service)
     name = service.name if service else booking.service
     if service is not None:
-        text_customer(session, tenant, customer.phone, messages.confirmation(tenant, service, booking, False),
-                      "confirmation", interaction_id)
+        text = messages.confirmation(Words(tenant, customer.language or "en"), service, booking)
+        text_customer(session, tenant, customer.phone, text, "confirmation", interaction_id)
     tell_operator(session, tenant, messages.operator_notice(
         tenant, what, name, booking.start, customer.name, customer.phone), interaction_id)

@@ -1,5 +1,6 @@
 """Decisions about questions: hours, prices, the faq and asking for a person, answered from
-the tenant's config only; what the config doesn't answer goes to the team."""
+the tenant's config only (in the customer's language; the faq's answers as the tenant wrote
+them); what the config doesn't answer goes to the team."""
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -9,27 +10,27 @@ from agents.booking.availability import hours_on
 from agents.booking.lifecycle import service_of
 from agents.booking.work import Plan, Work
 from agents.context import ExecutionContext
+from agents.templates.words import Words
 
 
 def decide_hours(ctx: ExecutionContext, session: Session, work: Work) -> Plan:
-    day = work.heard.day if work.heard else None
+    w, day = Words(ctx.tenant, work.lang), work.heard.day if work.heard else None
     if day is None:
-        return Plan("answer", text=messages.hours_text(ctx.tenant))
+        return Plan("answer", text=messages.hours_text(w))
     hours = hours_on(ctx.tenant, day)
-    name = day.strftime("%A %b ") + str(day.day)
     if hours is None:
-        return Plan("answer", text=f"We're closed on {name}.")
+        return Plan("answer", text=w("closed_on_day", day=w.day(day)))
     opens, closes = messages.clock(hours[0]), messages.clock(hours[1])
-    return Plan("answer", text=f"On {name} we're open {opens} to {closes}.")
+    return Plan("answer", text=w("open_on_day", day=w.day(day), opens=opens, closes=closes))
 
 
 def decide_prices(ctx: ExecutionContext, session: Session, work: Work) -> Plan:
+    w = Words(ctx.tenant, work.lang)
     service = service_of(ctx.tenant, work.heard.service) if work.heard and work.heard.service else None
     if service is None:
-        return Plan("answer", text=messages.prices_text(ctx.tenant))
-    minutes = messages.span_words(service.duration)
-    return Plan("answer", text=f"{service.name}: {messages.price_of(service)}, {minutes}. "
-                               f"Text a day and time to book.")
+        return Plan("answer", text=messages.prices_text(w))
+    return Plan("answer", text=w("service_price", service=service.name, price=w.price(service),
+                                 duration=w.span(service.duration)))
 
 
 def decide_faq(ctx: ExecutionContext, session: Session, work: Work) -> Plan:

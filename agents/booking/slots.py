@@ -6,6 +6,9 @@
     choices   {"starts": [ISO], "service"}            numbered alternatives sent
     which     {"bookings": [ids], "action"}           "which booking?" sent
     name_for  booking id                              their name was asked
+    ask_team  {"q"}                                   "want me to ask the team?" sent about q
+    missed    [text]                                  texts in a row not understood
+    lang      "en" | "es"                             the language they are answered in
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from typing import Any
 
 BOOKING_KEYS = ("want", "moving", "offer", "choices", "which")
 STATES = (("offer", "confirming"), ("choices", "choosing"), ("which", "picking_booking"),
-          ("name_for", "naming"), ("want", "booking"), ("moving", "booking"))
+          ("name_for", "naming"), ("ask_team", "asking_team"), ("want", "booking"), ("moving", "booking"))
 
 
 @dataclass(frozen=True)

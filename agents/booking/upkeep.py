@@ -17,6 +17,7 @@ from agents.booking import messages
 from agents.booking.calendar import CANCELLED, CONFIRMED, HELD
 from agents.booking.lifecycle import service_of
 from agents.booking.notices import text_customer
+from agents.templates.words import Words
 from config.schema import Tenant
 from integrations.sync import queue_booking_sync
 from store.models import Booking, Customer
@@ -84,10 +85,10 @@ def _cancel_unpaid(session: Session, tenant: Tenant, booking_id: int, now: datet
     queue_booking_sync(session, tenant, booking, "cancelled", now)
     service = service_of(tenant, booking.service)
     customer = session.get(Customer, booking.customer_id)
-    name = service.name if service else booking.service
-    text_customer(session, tenant, customer.phone, messages.fit(
-        f"The deposit for your {name} on {messages.when(tenant, booking.start)} wasn't paid in time, "
-        f"so the time has been released. Text us to book again."), "confirmation")
+    w = Words(tenant, customer.language or "en")
+    text_customer(session, tenant, customer.phone, messages.fit(w(
+        "deposit_unpaid", service=service.name if service else booking.service, when=w.when(booking.start))),
+        "confirmation")
     return True
 
 
@@ -107,5 +108,5 @@ def _text_reminder(session: Session, tenant: Tenant, booking: Booking) -> None:
     service = service_of(tenant, booking.service)
     customer = session.get(Customer, booking.customer_id)
     if service is not None and customer is not None:
-        body = messages.reminder(tenant, service, booking)
+        body = messages.reminder(Words(tenant, customer.language or "en"), service, booking)
         text_customer(session, tenant, customer.phone, body, "reminder")

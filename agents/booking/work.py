@@ -38,3 +38,5 @@ class Work:
     result: str | None = None  # what the action did: held, confirmed, awaiting_deposit, moved...
     moved_from: datetime | None = None  # a moved booking's old time
     ask_name: bool = False  # a new customer's name is asked with this reply
+    lang: str = "en"  # the language the customer is answered in (agents/language.py)
+    question: str | None = None  # an earlier question the customer now wants the team asked

@@ -20,12 +20,13 @@ from typing import Callable
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from agents.templates.words import Words
 from config.schema import Tenant
 from integrations.crm import ContactChange, CrmResult, make_crm
 from integrations.errors import IntegrationError, PermanentError
 from integrations.payments import DepositRequest, PaymentLink, make_payments
 from integrations.sync import JobState, Step
-from integrations.sync.notices import queue_deposit_link, queue_failure_notice, service_name, when
+from integrations.sync.notices import queue_deposit_link, queue_failure_notice, service_name
 from runtime import Runtime, current_runtime
 from store.db import utcnow
 from store.models import Booking, Customer, IntegrationJob
@@ -124,7 +125,7 @@ def deposit_request(tenant: Tenant, job: IntegrationJob, booking: Booking, custo
     # The link lives for the payment window from now; the hold is stretched to match on success.
     return DepositRequest(
         tenant=tenant.tenant, booking_id=booking.id, amount=booking.deposit,
-        description=f"Deposit: {service_name(tenant, booking.service)}, {when(tenant, booking.start)}",
+        description=f"Deposit: {service_name(tenant, booking.service)}, {Words(tenant).when(booking.start)}",
         customer_phone=customer.phone, expires_at=now + tenant.integrations.stripe.pay_within)
 
 
@@ -169,8 +170,8 @@ def record_link(session: Session, tenant: Tenant, booking: Booking, link: Paymen
         return  # released or cancelled while the link was made: nothing to pay for
     if booking.hold_expires_at is None or booking.hold_expires_at < link.expires_at:
         booking.hold_expires_at = link.expires_at
-    phone = session.get(Customer, booking.customer_id).phone
-    queue_deposit_link(session, tenant, booking, phone, link.url, link.expires_at)
+    customer = session.get(Customer, booking.customer_id)
+    queue_deposit_link(session, tenant, booking, customer.phone, link.url, link.expires_at, customer.language)
 
 
 def settle_error(runtime: Runtime, work: Work, exc: IntegrationError, now: datetime) -> str:

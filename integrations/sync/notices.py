@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from agents.booking.lifecycle import service_of
-from agents.booking.messages import clock_at, money, when
+from agents.templates.words import Words, money
 from agents.booking.notices import tell_operator
 from config.schema import Tenant
 from confirmations.length import shorten
@@ -29,10 +29,11 @@ def service_name(tenant: Tenant, service_id: str) -> str:
 
 
 def queue_deposit_link(session: Session, tenant: Tenant, booking: Booking, phone: str, url: str,
-                       expires_at: datetime) -> None:
-    body = (f"{tenant.name}: to confirm your {service_name(tenant, booking.service)} on "
-            f"{when(tenant, booking.start)}, pay the {money(booking.deposit)} deposit by "
-            f"{clock_at(tenant, expires_at)}: {url}")
+                       expires_at: datetime, lang: str | None = None) -> None:
+    """The deposit link, in the customer's language."""
+    w = Words(tenant, lang or "en")
+    body = w("deposit_link", business=tenant.name, service=service_name(tenant, booking.service),
+             when=w.when(booking.start), deposit=money(booking.deposit), by=w.clock_at(expires_at), url=url)
     queue_message(session, tenant=tenant.tenant, to=phone, from_=tenant.numbers[0], body=body,
                   purpose="confirmation")
 
@@ -42,7 +43,7 @@ def queue_failure_notice(session: Session, tenant: Tenant, booking: Booking, ste
     """Text the operator (or the owner) that a write to an outside system failed for good."""
     tries = "1 try" if attempts == 1 else f"{attempts} tries"
     body = shorten(f"Onward: could not {STEP_WORDS.get(step, step)} for booking #{booking.id} "
-                   f"({service_name(tenant, booking.service)}, {when(tenant, booking.start)}) after {tries}: "
+                   f"({service_name(tenant, booking.service)}, {Words(tenant).when(booking.start)}) after {tries}: "
                    f"{error[:90]}. The booking is kept; please handle it by hand.", 320)
     if not tell_operator(session, tenant, body):
         log.error("%s has no operator or owner to tell: %s", tenant.tenant, body)

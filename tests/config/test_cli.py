@@ -124,3 +124,17 @@ def test_any_number_phonenumbers_parses_is_taken_in_e164(check, tmp_path):
     assert result.stdout.splitlines() == [OK_HARBOR]
     tenant = load_file(path, ENV)
     assert tenant.numbers == ("+15551234567",) and tenant.person("marco").phone == "+15550100199"
+
+
+def test_a_tenants_own_templates_are_checked_against_onwards(check, tmp_path):
+    good = changed("templates", {"es": {"offer": "{service} el {when}, {price}. {reply} SÍ y es tuyo."}})
+    assert check(str(write_tenant(tmp_path, good))).exit_code == 0
+
+    bad = changed("templates", {"es": {"offer": "{service} el {dia}"}, "en": {"hello": "Hi!"}, "fr": {}})
+    result = check(str(write_tenant(tmp_path, bad)))
+
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: harbor-barbers.yaml: templates: es.offer: {dia} is not a field of this template "
+        "(it has {price}, {reply}, {service}, {when}); en.hello: not a template Onward has; "
+        "fr: not a language Onward writes (en, es)"]

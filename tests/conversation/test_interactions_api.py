@@ -102,5 +102,5 @@ def test_no_token_no_interaction(client, runtime, headers):
 
 def test_garbled_text_gets_a_clear_answer_and_books_nothing(client, clock, runtime):
     body = post(client, {"from": "+16175557001", "text": "asdf qwerty ;;; zzz"}).get_json()
-    assert body["replies"][0].startswith("Sorry, I didn't get that. You can book")
+    assert body["replies"][0].startswith("What would you like to do: book, move or cancel")
     assert count(runtime, Booking) == 0

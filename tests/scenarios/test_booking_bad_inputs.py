@@ -49,10 +49,11 @@ def test_a_time_outside_the_rules_gets_the_nearest_free_times(text, runtime, wis
     assert bookings_of(runtime, AMY) == []  # alternatives are offered, not held
 
 
-@pytest.mark.parametrize("garbled", ["asdkjh qwe zzz", "asdkjh 3$$", "😀😀😀", "?? ..", "x" * 1500, "hi"])
+@pytest.mark.parametrize("garbled", ["asdkjh qwe zzz", "asdkjh 3$$", "😀😀😀", "?? ..", "x" * 1500])
 def test_garbled_texts_get_what_to_text_and_change_nothing(text, runtime, garbled):
     reply = text(AMY, garbled)
-    assert reply.startswith("Sorry, I didn't get that.") or reply == "I'll ask the team and get back to you."
+    assert reply in ("What would you like to do: book, move or cancel an appointment, or ask our hours or prices?",
+                     "I'll ask the team and get back to you.")
     assert bookings_of(runtime, AMY) == []
 
 
@@ -75,15 +76,15 @@ def test_yes_with_nothing_to_confirm(text, runtime):
 
 
 def test_an_unknown_question_goes_to_the_team(text, runtime):
-    assert text(AMY, "do you sell gift cards?") == "I'll ask the team and get back to you."
+    assert text(AMY, "can I bring my dog?") == "I'll ask the team and get back to you."
     assert texts_to(runtime, MARCO, "notice") == ['+16175557001 asked something I can\'t answer: '
-                                                  '"do you sell gift cards?"']
+                                                  '"can I bring my dog?"']
 
 
 def test_hours_prices_and_faq_come_from_the_config(text):
     assert text(AMY, "what are your hours?") == (
         "Harbor Street Barbers hours: Mon-Fri 9:00 AM-7:00 PM, Sat 9:00 AM-5:00 PM, Sun closed.")
-    assert text(AMY, "are you open on sunday?") == "We're closed on Sunday Nov 29."
+    assert text(AMY, "are you open on sunday?") == "We're closed on Sun Nov 29."
     assert text(AMY, "how much is a fade?") == "Haircut: $35, 30 minutes. Text a day and time to book."
     assert text(AMY, "prices?").startswith("Haircut $35, Beard trim $20, Cut and beard $50, Color $120 ($30 deposit).")
     assert text(AMY, "where do I park?") == "Free parking behind the shop, entrance on Elm St."

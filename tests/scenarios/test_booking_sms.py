@@ -38,7 +38,7 @@ def test_a_haircut_booked_in_one_text_then_yes(text, runtime, client):
 
     assert text(AMY, "Amy Lee") == "Thanks, Amy!"
     assert api_bookings(client)[0]["customer"] == {"name": "Amy Lee", "phone": AMY}
-    assert "Sorry, I didn't get that" in text(AMY, "Bob")  # asked once: a later word is not a name
+    assert text(AMY, "Bob").startswith("What would you like to do")  # asked once: a later word is not a name
 
 
 @pytest.mark.parametrize("answer", ["no thanks", "no", "skip", "Skip.", "nope", "rather not", "pass"])

@@ -159,3 +159,20 @@ def test_a_silent_caller_is_texted_a_way_to_book_and_books_by_text(twilio, send_
 def _replies(response) -> str:
     assert response.status_code == 200
     return " ".join(m.text or "" for m in ET.fromstring(response.text).iter("Message"))
+
+
+def test_a_caller_who_speaks_spanish_is_answered_in_spanish_and_heard_as_spanish(twilio, runtime):
+    day = weekday_soon()
+    call = Call(twilio, from_="+16175550160")
+    call.answer()
+    assert call.said.startswith("Thanks for calling Harbor Street Barbers.")  # nothing known of them yet
+
+    call.say(f"hola, quiero un corte el {('lunes', 'martes', 'miércoles', 'jueves', 'viernes')[day.weekday()]} "
+             "a las 3 de la tarde")
+    [say] = call.twiml.iter("Say")
+    assert say.get("language") == "es-MX" and call.twiml.find("Gather").get("language") == "es-MX"
+    assert call.said.startswith("Haircut, ") and "Di SÍ para reservar." in call.said
+
+    again = Call(twilio, from_="+16175550160")  # a later call: the record keeps the language
+    again.answer()
+    assert again.said.startswith("Gracias por llamar a Harbor Street Barbers.")
