@@ -17,9 +17,9 @@ from tests.booking.fixtures import AMY
     ("need a buzz cut thursday at 11, my flight leaves at 2", "Haircut, Thu Nov 26 at 11:00 AM"),
     ("buzz cut a week from friday 1430", "Haircut, Fri Dec 4 at 2:30 PM"),
     ("edge up the day after thanksgiving around noonish", "Haircut, Fri Nov 27 at 12:00 PM"),
-    ("un degradado pasado mañana a las tres y media", "Haircut, Wed Nov 25 at 3:30 PM"),
-    ("afeitado el viernes a las 5 menos cuarto", "Beard trim, Fri Nov 27 at 4:45 PM"),
-    ("quiero mechas el jueves a la una", "Color, Thu Nov 26 at 1:00 PM"),
+    ("un degradado pasado mañana a las tres y media", "Haircut, mié 25 nov a las 3:30 PM"),
+    ("afeitado el viernes a las 5 menos cuarto", "Beard trim, vie 27 nov a las 4:45 PM"),
+    ("quiero mechas el jueves a la una", "Color, jue 26 nov a las 1:00 PM"),
 ])
 def test_an_offer_for_a_text_in_the_customers_words(text, body, offer):
     assert text(AMY, body).startswith(offer)
