@@ -116,7 +116,7 @@ def _report(engine: str, score: Score, times: list[float], cpu: list[float] | No
     for intent, tally in sorted(score.per_intent.items()):
         print(f"{intent:<14}{tally.right:>7}{tally.total:>5}{tally.share:>10.1%}")
     for key, label in (("all", "intent accuracy"), ("customers", "  customers"), ("people", "  staff and owners"),
-                       ("lang:es", "  Spanish"), ("unseen", "  not in the training split")):
+                       ("lang:es", "  Spanish"), ("unseen", "  unseen in training")):
         tally = score.intent[key]
         if tally.total:
             print(f"{label:<25}{tally.share:.1%}  ({tally.right} of {tally.total})")
