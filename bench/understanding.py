@@ -53,7 +53,7 @@ def main() -> int:
             got = understand(example)
             times.append((time.perf_counter() - started) * 1000)
             cpu.append((time.thread_time() - cpu_started) * 1000)
-            score.add(example, got, seen=args.split != "train" and is_seen(example))
+            score.add(example, got, seen=None if args.split == "train" and not args.set_dir else is_seen(example))
             if getattr(got, "fallback", None):
                 fallbacks[got.fallback] += 1
             tokens += getattr(got, "tokens", 0) or 0

@@ -20,7 +20,7 @@ from agents.understanding.classifier import Features, classifier
 from agents.understanding.prompt import build_prompt
 from agents.understanding.proposal import InvalidProposal, read_proposal
 from agents.understanding.result import Understanding
-from agents.understanding.rules import is_garbled, understand as understand_customer
+from agents.understanding.rules import is_garbled, reply_letter, understand as understand_customer
 from agents.understanding.signals import INJECTION
 from agents.understanding.staff import is_owner, understand_staff
 from agents.understanding.text import fold
@@ -67,6 +67,8 @@ class RulesEngine:
             heard = understand_customer(ask.tenant, ask.text, ask.now, ask.recent)
         if is_injection(ask.text) or is_garbled(fold(ask.text)):
             return heard  # never read into: what looks like a word to the classifier here is noise
+        if ask.person is None and reply_letter(fold(ask.text)):
+            return heard  # "R, sorry": the letter the reminder asked for says it all
         return blend(ask, heard, classifier().probabilities(_features(ask)))
 
 

@@ -30,6 +30,9 @@ from agents.understanding.when import When, read_when
 from config.schema import Tenant
 
 CARRIED = ("book", "reschedule", "cancel")  # intents a later "thursday at 11" continues
+# A reminder asks "Reply C to confirm, R to reschedule or X to cancel" (agents/booking/messages.py).
+REPLY_LETTERS = {"c": "confirm", "r": "reschedule", "x": "cancel"}
+LEADING_LETTER = re.compile(r"^([crx])(?:[\s,.!:;-]+(?!u\b|you\b|ya\b)|$)")  # not "r u open?"
 SURE, LIKELY, GUESS, UNSURE = 0.95, 0.8, 0.5, 0.3
 
 
@@ -76,6 +79,17 @@ def classify(reading: Reading, tenant: Tenant, now: datetime) -> tuple[str, floa
 
 def _injection(r: Reading, tenant: Tenant, now: datetime):
     return ("unclear", SURE) if r.has(s.INJECTION) else None
+
+
+def _reply_letter(r: Reading, tenant: Tenant, now: datetime):
+    letter = reply_letter(r.folded)
+    return (REPLY_LETTERS[letter], SURE) if letter else None
+
+
+def reply_letter(folded: str) -> str | None:
+    """The reminder's answer letter leading a short text: "R, sorry", "x - can't make it", "C!"."""
+    match = LEADING_LETTER.match(folded)
+    return match[1] if match and len(folded.split()) <= 4 else None
 
 
 def _garbled(r: Reading, tenant: Tenant, now: datetime):
@@ -152,7 +166,7 @@ def _question(r: Reading, tenant: Tenant, now: datetime):
 
 
 CHECKS: tuple[Callable[[Reading, Tenant, datetime], tuple[str, float] | None], ...] = (
-    _injection, _garbled, _greeting, _operator, _cancel_or_move, _prices, _faq, _hours, _answer, _business_question, _book, _question)
+    _injection, _reply_letter, _garbled, _greeting, _operator, _cancel_or_move, _prices, _faq, _hours, _answer, _business_question, _book, _question)
 
 
 def _carried(r: Reading, tenant: Tenant, now: datetime) -> tuple[str, float] | None:

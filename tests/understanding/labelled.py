@@ -62,9 +62,11 @@ class Score:
     misses: list[str] = field(default_factory=list)
     misreads: list[str] = field(default_factory=list)
 
-    def add(self, example: Example, got: Understanding, seen: bool = False) -> None:
+    def add(self, example: Example, got: Understanding, seen: bool | None = None) -> None:
+        """`seen`: whether the text is also in the training split (None: not asked, as for train)."""
         intent_ok, entities_ok = got.intent == example.intent, entities_match(example, got)
-        for key in ("all", example.group, f"lang:{example.lang}", "seen" if seen else "unseen"):
+        split = () if seen is None else ("seen" if seen else "unseen",)
+        for key in ("all", example.group, f"lang:{example.lang}", *split):
             self.intent[key].add(intent_ok)
         self.per_intent[example.intent].add(intent_ok)
         self.entities.add(entities_ok)
