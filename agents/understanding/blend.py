@@ -34,12 +34,22 @@ DECIDER_ONLY = frozenset({"excuse", "reassign", "today", "findings", "acknowledg
 CODED = frozenset({"take", "excuse", "reassign", "acknowledge"})
 CODE = re.compile(r"(?:^|\s|#|\b[a-z]{1,5})(\d{1,2})(?:[a-z]{1,2}\b|\s|$|[.!,])")
 REASON = frozenset({"skip", "excuse"})
+NOT = r"(?:\b(?:don'?t|do not|dont|not|never|no need to|wasn'?t (?:gonna|going to)|won'?t|no (?:quiero|voy a))\s+(?:\w+\s+)?)"
+NEGATED = {"cancel": re.compile(NOT + r"(?:cancel|cancelar)"), "excuse": re.compile(NOT + r"excus"),
+           "reassign": re.compile(NOT + r"(?:reassign|give|move|hand)"),
+           "done": re.compile(NOT + r"(?:done|finished|complete|listo|lista|terminad)")}
+HEDGED = re.compile(r"\b(?:maybe|should|might|let me check|thinking (?:of|about)|wondering|what if|"
+                    r"tal vez|quizas?|deberia)\b")
+NOT_NOW = re.compile(r"\b(?:(?:done|finished|listo|lista) (?:by|at|around|before|after|in)\b|"
+                     r"i'?ll be done|will be done|yesterday|last night|ayer|anoche)")
 SEPARATOR = re.compile(r"\s[-–—]\s|[:,;]\s*|\.\s+")
 POSSESSIVE = re.compile(r"'s$")
 SHORT_ASK = 3  # "excuse it", "let it slide": words that give no reason of their own
 
 
 def blend(ask, heard: Understanding, probabilities: dict[str, float]) -> Understanding:
+    if _coded(heard):
+        return heard  # "3t, sam's off": the code and its letter say what to do, whatever else is said
     heard = _checked_number(ask, heard)
     if ask.person is not None and heard.person is None:
         heard = replace(heard, person=_person(ask, heard.intent))
@@ -50,9 +60,18 @@ def blend(ask, heard: Understanding, probabilities: dict[str, float]) -> Underst
                                                                                           confidence)
     if result.confidence < FLOOR and result.intent != "unclear" and not _coded(result):
         return replace(result, intent="unclear")
-    if result.intent in STATE_CHANGING and result.confidence < ACT and not _coded(result):
+    if result.intent in STATE_CHANGING and (result.confidence < ACT or _held_back(ask.text, result.intent)):
         return replace(result, intent="unclear", unsure_of=result.intent)
     return result
+
+
+def _held_back(text: str, intent: str) -> bool:
+    """ "don't cancel, I'm on my way", "not done, cooler is at 45", "maybe marco should do the
+    cash", "done by noon", "¿ya quedó o falta?": the change is denied, hedged, put off or asked
+    about, not made. Onward asks instead."""
+    folded = fold(text)
+    return NEGATED[intent].search(folded) is not None or HEDGED.search(folded) is not None or (
+        intent == "done" and (NOT_NOW.search(folded) is not None or folded.rstrip().endswith("?")))
 
 
 def _scores(ask, heard: Understanding, probabilities: dict[str, float]) -> dict[str, float]:
