@@ -3,10 +3,14 @@ soak of the outbox (tests/confirmations/test_soak.py, bench/soak_outbox.py).
 
     python -m tests.workers [MAINTENANCE_SECONDS]    Onward's worker with its scheduler,
                                                      settings from the environment
-    soak = Soak(env, workers=3, log_dir=...)         start them
-    soak.kill_one(random)                            SIGKILL one (its work horse and its
+    pool = WorkerPool(env, workers=3, log_dir=...)   start them
+    pool.kill_one(random)                            SIGKILL one (its work horse and its
                                                      scheduler too) and start a replacement
-    soak.stop()                                      SIGKILL them all
+    pool.stop()                                      SIGKILL them all
+    retry_abandoned(runtime)                         what RQ's maintenance does for their
+                                                     jobs a minute on, at once (tests)
+    soak(runtime, api, pool, texts=..., ...)         queue texts, kill workers while they
+                                                     send, count what reached the fake Twilio
 
 A killed worker's job stays in RQ's StartedJobRegistry until a worker's maintenance finds
 it abandoned (a minute or more after its last heartbeat) and retries it.
@@ -18,9 +22,21 @@ import random
 import signal
 import subprocess
 import sys
+import time
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
+
+from rq.job import Job
+from sqlalchemy import func, select
+
+from confirmations.outbox import send_job_id
+from store.models import Message
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+SOAK_TENANT = "harbor-barbers"
+SOAK_FROM = "+16175550100"
 
 
 def start_worker(env: dict[str, str], log_path: Path, maintenance: int) -> subprocess.Popen:
@@ -59,7 +75,18 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-class Soak:
+def work_horse(pid: int) -> int | None:
+    """The worker's work horse (a child in a process group of its own), while it runs a job."""
+    for child in descendants(pid):
+        try:
+            if os.getpgid(child) == child:
+                return child
+        except ProcessLookupError:
+            pass
+    return None
+
+
+class WorkerPool:
     """A pool of worker processes to kill and replace."""
 
     def __init__(self, env: dict[str, str], workers: int, log_dir: Path, maintenance: int = 600):
@@ -72,11 +99,18 @@ class Soak:
         self.started += 1
         return start_worker(self.env, self.log_dir / f"worker-{self.started}.log", self.maintenance)
 
-    def kill_one(self, chance: random.Random) -> None:
-        victim = self.processes.pop(chance.randrange(len(self.processes)))
+    def kill_one(self, chance: random.Random) -> bool:
+        """kill -9 a random worker that is running a job, and start a replacement; False
+        when none is (they are starting up, or idle)."""
+        busy = [p for p in self.processes if work_horse(p.pid)]
+        if not busy:
+            return False
+        victim = chance.choice(busy)
+        self.processes.remove(victim)
         kill(victim)
         self.kills += 1
         self.processes.append(self._start())
+        return True
 
     def stop(self) -> None:
         for process in self.processes:
@@ -96,3 +130,86 @@ def main(argv: list[str]) -> None:
 
 if __name__ == "__main__":
     main(sys.argv[1:])
+
+
+@dataclass
+class SoakResult:
+    texts: int
+    kills: int
+    seconds: float  # from the first text queued to the last one settled
+    once: int  # bodies Twilio got exactly once
+    twice: int  # bodies Twilio got more than once
+    missing: int  # bodies Twilio never got
+    failed: int  # rows marked failed
+    adopted: int  # rows whose sid came from the lookup, not from their own POST's answer
+    lookups: int  # requests to Twilio's Messages list
+
+    def describe(self) -> str:
+        return (f"{self.texts} texts, {self.kills} workers killed (kill -9) in {self.seconds:.0f} s: "
+                f"{self.once} sent exactly once, {self.twice} sent more than once, {self.missing} never sent, "
+                f"{self.failed} marked failed; {self.lookups} lookups in Twilio's list, {self.adopted} sids adopted")
+
+
+def soak(runtime, api, pool: WorkerPool, *, texts: int, kill_every: float, chance: random.Random,
+         settle: Callable[[], None], deadline: float) -> SoakResult:
+    """Queue `texts` confirmations, kill -9 a random busy worker every `kill_every` seconds
+    (on average) while any text has not been tried yet, then `settle()` (wait for RQ to retry
+    the killed workers' jobs) and count what reached the fake Twilio."""
+    started = time.monotonic()
+    queue_soak_texts(runtime, texts)
+    while unsent(runtime, untried_only=True) and time.monotonic() - started < deadline:
+        time.sleep(kill_every * chance.uniform(0.5, 1.5))
+        while not pool.kill_one(chance) and unsent(runtime, untried_only=True):
+            time.sleep(0.05)
+    settle()
+    while unsent(runtime) and time.monotonic() - started < deadline:
+        time.sleep(0.2)
+    seconds = time.monotonic() - started
+    counts = Counter(m["body"] for m in api.messages)
+    bodies = [soak_body(n) for n in range(texts)]
+    with runtime.db.session() as session:
+        rows = session.scalars(select(Message).where(Message.direction == "out")).all()
+        failed = sum(1 for m in rows if m.status == "failed")
+    jobs = Job.fetch_many([send_job_id(m.id) for m in rows], connection=runtime.redis)
+    adopted = sum(1 for job in jobs if job is not None and job.return_value() == "adopted")
+    return SoakResult(texts=texts, kills=pool.kills, seconds=seconds,
+                      once=sum(1 for b in bodies if counts[b] == 1), twice=sum(1 for b in bodies if counts[b] > 1),
+                      missing=sum(1 for b in bodies if counts[b] == 0), failed=failed, adopted=adopted,
+                      lookups=sum(1 for r in api.requests if r.method == "GET"))
+
+
+def soak_body(number: int) -> str:
+    return f"Soak text {number}: you're booked for a haircut."
+
+
+def queue_soak_texts(runtime, texts: int) -> None:
+    """One transaction, as a busy tick writes them; 50 phones, so lookups find several."""
+    from confirmations.outbox import Text, queue_messages
+
+    batch = [Text(SOAK_TENANT, f"+1617555{1000 + n % 50:04d}", SOAK_FROM, soak_body(n), "confirmation")
+             for n in range(texts)]
+    with runtime.db.session() as session:
+        queue_messages(session, batch)
+
+
+def unsent(runtime, untried_only: bool = False) -> int:
+    query = select(func.count(Message.id)).where(Message.direction == "out", Message.status == "queued",
+                                                 Message.provider_sid.is_(None))
+    if untried_only:
+        query = query.where(Message.attempts == 0)
+    with runtime.db.session() as session:
+        return session.scalar(query)
+
+
+def retry_abandoned(runtime) -> None:
+    """With every worker gone: retry their jobs now, as RQ's maintenance would once their
+    heartbeats expire (a job popped but not yet started is put back on the queue)."""
+    from rq.registry import StartedJobRegistry
+
+    queue = runtime.queue
+    StartedJobRegistry(queue.name, connection=runtime.redis).cleanup(timestamp=time.time() + 3600)
+    for job_id in queue.intermediate_queue.get_job_ids():
+        queue.intermediate_queue.remove(job_id)
+        job = queue.fetch_job(job_id)
+        if job is not None:
+            queue.enqueue_job(job)
