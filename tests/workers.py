@@ -125,7 +125,11 @@ def main(argv: list[str]) -> None:
     app = create_app()
     with app.app_context():
         maintenance = int(argv[0]) if argv else 600
-        make_worker(app.extensions["onward"], maintenance_interval=maintenance).work(with_scheduler=True)
+        # An idle worker waits on the queue for worker_ttl - 15 s before it does maintenance
+        # (abandoned jobs, taking over a dead worker's scheduler): no longer than its interval.
+        worker = make_worker(app.extensions["onward"], maintenance_interval=maintenance,
+                             worker_ttl=max(maintenance + 15, 20))
+        worker.work(with_scheduler=True)
 
 
 if __name__ == "__main__":
@@ -153,13 +157,13 @@ class SoakResult:
 def soak(runtime, api, pool: WorkerPool, *, texts: int, kill_every: float, chance: random.Random,
          settle: Callable[[], None], deadline: float) -> SoakResult:
     """Queue `texts` confirmations, kill -9 a random busy worker every `kill_every` seconds
-    (on average) while any text has not been tried yet, then `settle()` (wait for RQ to retry
+    (on average) while send jobs wait on the queue, then `settle()` (wait for RQ to retry
     the killed workers' jobs) and count what reached the fake Twilio."""
     started = time.monotonic()
     queue_soak_texts(runtime, texts)
-    while unsent(runtime, untried_only=True) and time.monotonic() - started < deadline:
+    while runtime.queue.count and time.monotonic() - started < deadline:
         time.sleep(kill_every * chance.uniform(0.5, 1.5))
-        while not pool.kill_one(chance) and unsent(runtime, untried_only=True):
+        while not pool.kill_one(chance) and runtime.queue.count:
             time.sleep(0.05)
     settle()
     while unsent(runtime) and time.monotonic() - started < deadline:
@@ -192,11 +196,9 @@ def queue_soak_texts(runtime, texts: int) -> None:
         queue_messages(session, batch)
 
 
-def unsent(runtime, untried_only: bool = False) -> int:
+def unsent(runtime) -> int:
     query = select(func.count(Message.id)).where(Message.direction == "out", Message.status == "queued",
                                                  Message.provider_sid.is_(None))
-    if untried_only:
-        query = query.where(Message.attempts == 0)
     with runtime.db.session() as session:
         return session.scalar(query)
 
