@@ -121,7 +121,8 @@ def note_for_team(ctx: ExecutionContext, session: Session, work: Work, plan: Pla
     customer = work.customer
     who = f"{customer.name} ({customer.phone})" if customer and customer.name else ctx.interaction.from_phone
     what = "asks for someone" if plan.kind == "operator" else "asked something I can't answer"
-    told = tell_operator(session, ctx.tenant, fit(f"{who} {what}: \"{ctx.text}\""), ctx.interaction_id)
+    told = tell_operator(session, ctx.tenant, fit(f"{who} {what}: \"{ctx.text}\""), ctx.interaction_id,
+                         urgent=True)  # a customer waits for a person
     return "team_told" if told else "no_operator"
 
 
