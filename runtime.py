@@ -15,10 +15,9 @@ from rq import Queue
 
 from config.loader import load_directory
 from config.settings import Settings
-from confirmations.outbox import install_outbox
-from integrations.sync import install_sync
 from integrations.messaging import Messaging, make_messaging
 from routing.tenants import TenantDirectory
+from store.after_commit import install_after_commit
 from store.db import Database
 from store.migrate import bring_up_to_date
 from store.redis import connect_redis
@@ -60,7 +59,7 @@ def build_runtime(settings: Settings) -> Runtime:
         engine_for(settings)
     db = Database(settings.database_url)
     bring_up_to_date(db)
-    return install_sync(install_outbox(Runtime(settings=settings, db=db, tenants=TenantDirectory(loaded.tenants))))
+    return install_after_commit(Runtime(settings=settings, db=db, tenants=TenantDirectory(loaded.tenants)))
 
 
 def current_runtime() -> Runtime:

@@ -46,7 +46,7 @@ from sqlalchemy import func, select, text  # noqa: E402
 
 from config.schema import Person, Task, Tenant  # noqa: E402
 from config.settings import load_settings  # noqa: E402
-from confirmations.outbox import install_outbox  # noqa: E402
+from store.after_commit import install_after_commit  # noqa: E402
 from recurring.scheduler import TickResult, tick  # noqa: E402
 from routing.tenants import TenantDirectory  # noqa: E402
 from runtime import Runtime  # noqa: E402
@@ -82,7 +82,7 @@ def make_tenants(count: int, people: int) -> TenantDirectory:
 
 def make_runtime(url: str, redis_url: str | None, var_dir: str, tenants: TenantDirectory) -> Runtime:
     settings = load_settings({"DATABASE_URL": url, "REDIS_URL": redis_url or "", "ONWARD_VAR_DIR": var_dir})
-    runtime = install_outbox(Runtime(settings=settings, db=Database(url), tenants=tenants))
+    runtime = install_after_commit(Runtime(settings=settings, db=Database(url), tenants=tenants))
     empty(runtime)
     return runtime
 

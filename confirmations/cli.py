@@ -50,9 +50,10 @@ def work_burst(runtime: Runtime) -> None:
             return
 
 
-def make_worker(runtime: Runtime) -> Worker:
+def make_worker(runtime: Runtime, **options) -> Worker:
+    """Onward's worker; `options` go to RQ's Worker (e.g. maintenance_interval)."""
     connection = plain_redis(runtime.redis)
-    return AppWorker([Queue(QUEUE_NAME, connection=connection)], connection=connection)
+    return AppWorker([Queue(QUEUE_NAME, connection=connection)], connection=connection, **options)
 
 
 def enqueue_due_jobs(runtime: Runtime) -> None:

@@ -1,25 +1,36 @@
 """The RQ job that sends one outbox row.
 
     claim      check the row is still to send (and the phone not opted out since),
-               then count the attempt, so a duplicate job running at once backs off
-    send       through runtime.messaging, outside any transaction
+               then count the attempt and mark the row attempting (attempted_at), in
+               its own committed transaction before the provider is called; a duplicate
+               job running at once backs off
+    reconcile  a row that was already attempting had an attempt end without an answer
+               (its worker killed mid-call, a timeout): the provider may have the text.
+               Look it up (runtime.messaging.find_sent) and adopt its sid if found
+    send       otherwise, through runtime.messaging, outside any transaction
     settle     store sid and status; or the error: temporary ones are raised again
                while RQ has retries left (30003, an unreachable handset, once), then
-               the row is marked failed
+               the row is marked failed. The attempting mark is cleared unless the
+               outcome is unknown (OutcomeUnknown), so the next attempt reconciles first
+
+RQ re-runs a job whose worker died (at least once); the mark is what makes that retry
+send the text at most once.
 """
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 
 from rq import get_current_job
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from confirmations.outbox import OPTED_OUT_CODE, is_opted_out, settle_failed
 from confirmations.status import ONE_MORE_TRY, rank
-from integrations.errors import IntegrationError, PermanentError, TemporaryError
+from integrations.errors import IntegrationError, OutcomeUnknown, PermanentError, TemporaryError
 from integrations.messaging import SendResult
 from runtime import Runtime, current_runtime
+from store.db import utcnow
 from store.models import Direction, Message, MessageStatus
 
 log = logging.getLogger(__name__)
@@ -37,6 +48,7 @@ class Outgoing:
     body: str
     media: tuple[str, ...]
     attempt: int  # 1 for the first
+    unanswered_since: datetime | None  # an earlier attempt that ended without an answer began then
 
 
 def send_message(message_id: int) -> str:
@@ -46,6 +58,10 @@ def send_message(message_id: int) -> str:
     if outgoing is None:
         return "skipped"
     try:
+        found = reconcile(runtime, outgoing) if outgoing.unanswered_since else None
+        if found is not None:
+            record_sent(runtime, message_id, found)
+            return "adopted"
         result = runtime.messaging.send(to=outgoing.to, from_=outgoing.from_, body=outgoing.body,
                                         media=outgoing.media, status_callback=status_callback(runtime))
     except PermanentError as exc:
@@ -70,17 +86,40 @@ def claim(runtime: Runtime, message_id: int) -> Outgoing | None:
         if is_opted_out(session, message.tenant, message.to_phone):
             settle_failed(message, OPTED_OUT_CODE, "recipient opted out")
             return None
-        # Conditional on the attempts we saw: of two copies of this job, one wins.
+        # Conditional on the attempts we saw: of two copies of this job, one wins. The
+        # mark keeps the earliest unanswered attempt's time: the lookup searches from it.
         won = session.execute(
             update(Message)
             .where(Message.id == message_id, Message.attempts == message.attempts,
                    Message.status == MessageStatus.QUEUED, Message.provider_sid.is_(None))
-            .values(attempts=Message.attempts + 1)
+            .values(attempts=Message.attempts + 1,
+                    attempted_at=func.coalesce(Message.attempted_at, utcnow()))
             .execution_options(synchronize_session=False)).rowcount
         if not won:
             return None
         return Outgoing(message.id, message.to_phone, message.from_phone, message.body,
-                        tuple(message.media or ()), message.attempts + 1)
+                        tuple(message.media or ()), message.attempts + 1, message.attempted_at)
+
+
+def reconcile(runtime: Runtime, outgoing: Outgoing) -> SendResult | None:
+    """The text an unanswered earlier attempt got to the provider, if it did: the oldest
+    match no other row has adopted (two rows may carry the same words)."""
+    try:
+        found = runtime.messaging.find_sent(to=outgoing.to, from_=outgoing.from_, body=outgoing.body,
+                                            since=outgoing.unanswered_since)
+    except IntegrationError as exc:  # the earlier attempt's outcome is still unknown
+        raise OutcomeUnknown(f"looking for an earlier attempt: {exc}", code=exc.code) from exc
+    if not found:
+        log.info("send %s: an earlier attempt did not reach the provider: sending", outgoing.id)
+        return None
+    with runtime.db.session() as session:
+        taken = set(session.scalars(select(Message.provider_sid)
+                                    .where(Message.provider_sid.in_([f.sid for f in found]))))
+    adopted = next((f for f in found if f.sid not in taken), None)
+    if adopted is not None:
+        log.warning("send %s: an earlier attempt reached the provider as %s: adopted, not sent again",
+                    outgoing.id, adopted.sid)
+    return adopted
 
 
 def is_sendable(message: Message | None) -> bool:
@@ -107,7 +146,7 @@ def record_sent(runtime: Runtime, message_id: int, result: SendResult) -> None:
         # Twilio may answer with a word outside our order ("accepted"): the row stays queued.
         if result.status == MessageStatus.CONSOLE or rank(result.status) is not None:
             message.status = result.status
-        message.error_code = message.error = None
+        message.error_code = message.error = message.attempted_at = None
     log.info("send %s: %s (%s)", message_id, result.status, result.sid)
 
 
@@ -115,10 +154,20 @@ def record_error(runtime: Runtime, message_id: int, exc: IntegrationError) -> No
     with runtime.db.session() as session:
         message = session.get(Message, message_id)
         message.error_code, message.error = exc.code, str(exc)
+        settle_attempt(message, exc)
     log.warning("send %s: temporary failure, RQ will retry: %s", message_id, exc)
 
 
 def mark_failed(runtime: Runtime, message_id: int, exc: IntegrationError) -> None:
     with runtime.db.session() as session:
-        settle_failed(session.get(Message, message_id), exc.code, str(exc))
+        message = session.get(Message, message_id)
+        settle_failed(message, exc.code, str(exc))
+        settle_attempt(message, exc)
     log.error("send %s: failed for good: %s", message_id, exc)
+
+
+def settle_attempt(message: Message, exc: IntegrationError) -> None:
+    """The provider answered with an error: this attempt sent nothing, the row is no
+    longer attempting. Without an answer it stays so, and the next attempt looks first."""
+    if not isinstance(exc, OutcomeUnknown):
+        message.attempted_at = None

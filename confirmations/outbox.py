@@ -5,26 +5,26 @@ handed to RQ only after that transaction commits.
     opted-out phone                    the row is written failed, never sent
     unsolicited, over the rate limit   the row is written held (confirmations/throttle.py),
                                        and later goes out inside a bundle (bundles.py)
+    urgent (an operator hand-off)      never held: queued at once, and counted by the limit
     after commit                       one send job per queued row goes on the queue
-    Redis down                         the row stays with enqueued_at NULL; the sweeper retries
-
-install_outbox(runtime) wires the after-commit step to the runtime's sessions.
+                                       (store/after_commit.py, kind OUTBOX)
+    Redis down, or the job lost        the row stays with enqueued_at NULL, or goes stale;
+                                       the sweeper enqueues it (store/sweeper.py); a row
+                                       whose job RQ gave up on is marked failed
 """
 from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from redis.exceptions import RedisError
-from rq import Queue, Retry
-from rq.exceptions import DuplicateJobError
-from sqlalchemy import event, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from rq import Retry
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from confirmations.throttle import CHUNK, Ledger, Recipient, chunks, is_limited, read_ledger, texts_clock
+from store.after_commit import JobKind, enqueue_after_commit
 from store.bulk import insert_rows
 from store.db import utcnow
 from store.models import Direction, Message, MessageStatus, OptOut
@@ -36,9 +36,9 @@ log = logging.getLogger(__name__)
 
 SEND_JOB = "confirmations.jobs.send_message"  # by name: the job module imports the runtime
 SEND_JOB_TIMEOUT = 60  # seconds; the Twilio call itself times out after 10
-PENDING_KEY = "onward.outbox.pending"  # session.info: ids of rows to enqueue after commit
 OPTED_OUT_CODE = "21610"  # Twilio's own code for a send to an opted-out phone
-ENQUEUE_BATCH = 1000  # send jobs per Redis round trip
+GRACE = timedelta(seconds=30)  # the sweeper leaves a row just committed to its commit hook
+STALE_AFTER = timedelta(minutes=15)  # longer than any send job runs: its job may be lost
 
 
 class Text(NamedTuple):
@@ -51,6 +51,7 @@ class Text(NamedTuple):
     purpose: str  # reply | reminder | escalation | confirmation | notice | finding | digest
     media: tuple[str, ...] = ()
     interaction_id: int | None = None
+    urgent: bool = False  # a hand-off someone is waiting on: not held by the rate limit
 
     @property
     def recipient(self) -> Recipient:
@@ -64,12 +65,12 @@ class Queued(NamedTuple):
 
 def queue_message(session: Session, *, tenant: str, to: str, from_: str, body: str, purpose: str,
                   media: Sequence[str] = (), interaction_id: int | None = None,
-                  now: datetime | None = None) -> Message:
+                  now: datetime | None = None, urgent: bool = False) -> Message:
     """Write an outbound text in the caller's transaction; it is sent after commit.
 
     `now` is the clock the rate limit counts by; by default the scheduler pass's (in a
-    tick) or the real time."""
-    text = Text(tenant, to, from_, body, purpose, tuple(media), interaction_id)
+    tick) or the real time. An `urgent` text is not held by the limit."""
+    text = Text(tenant, to, from_, body, purpose, tuple(media), interaction_id, urgent)
     (queued,) = queue_messages(session, [text], now)
     return session.get(Message, queued.id)
 
@@ -97,6 +98,9 @@ def decided_row(text: Text, opted_out: Collection[Recipient], ledger: Ledger, no
                           error="recipient opted out")
     if not is_limited(text.purpose):
         return outbox_row(text, written)
+    if text.urgent:
+        ledger.count(recipient, now)
+        return outbox_row(text, written, released_at=now)
     if ledger.admit(recipient, now):
         return outbox_row(text, written, released_at=now)
     return outbox_row(text, written, status=MessageStatus.HELD)
@@ -124,7 +128,7 @@ def write_rows(session: Session, rows: Sequence[dict[str, Any]]) -> list[Queued]
 
 def mark_pending(session: Session, message_ids: Iterable[int]) -> None:
     """Enqueue these rows' send jobs once the session commits."""
-    session.info.setdefault(PENDING_KEY, []).extend(message_ids)
+    enqueue_after_commit(session, OUTBOX, message_ids)
 
 
 def opted_out_among(session: Session, recipients: Collection[Recipient]) -> set[Recipient]:
@@ -147,92 +151,33 @@ def settle_failed(message: Message, code: str | None, error: str) -> None:
     message.error_code, message.error = code, error
 
 
-def install_outbox(runtime: Runtime) -> Runtime:
-    """Enqueue the rows a session wrote once it commits; forget them if it rolls back."""
-    sessions = runtime.db.sessionmaker
-
-    @event.listens_for(sessions, "after_commit")
-    def enqueue_committed(session: Session) -> None:
-        ids = session.info.pop(PENDING_KEY, None)
-        if ids:
-            mark_enqueued(runtime, enqueue_new_sends(runtime, ids))
-
-    @event.listens_for(sessions, "after_rollback")
-    def forget_rolled_back(session: Session) -> None:
-        session.info.pop(PENDING_KEY, None)
-
-    return runtime
-
-
-def enqueue_new_sends(runtime: Runtime, message_ids: Sequence[int]) -> list[int]:
-    """Put a send job per row just committed on the queue, ENQUEUE_BATCH jobs a round
-    trip; return the ids that are on it. When Redis is unreachable the rest are left
-    for the sweeper.
-
-    The rows are new, so their job ids are too: no uniqueness check per job (RQ has none
-    in bulk). Should the sweeper enqueue one as well, the send job's claim lets one run."""
-    enqueued: list[int] = []
-    retry = send_retry(runtime)
-    for chunk in chunks(list(message_ids), ENQUEUE_BATCH):
-        jobs = [Queue.prepare_data(SEND_JOB, (message_id,), job_id=send_job_id(message_id),
-                                   retry=retry, timeout=SEND_JOB_TIMEOUT)
-                for message_id in chunk]
-        try:
-            with runtime.redis.pipeline() as pipe:
-                runtime.queue.enqueue_many(jobs, pipeline=pipe)
-                pipe.execute()
-        except RedisError as exc:
-            log.error("outbox: Redis unreachable, %d texts left for the sweeper: %s",
-                      len(message_ids) - len(enqueued), exc)
-            break
-        enqueued.extend(chunk)
-    return enqueued
-
-
-def enqueue_sends(runtime: Runtime, message_ids: Iterable[int]) -> list[int]:
-    """Put a send job per id on the queue; return the ids that are on it now.
-
-    Job ids are deterministic and unique, so an id already queued (by the commit hook
-    and the sweeper both) counts as enqueued. When Redis is unreachable the rest are
-    left for the sweeper.
-    """
-    enqueued = []
-    for message_id in message_ids:
-        try:
-            enqueue_send(runtime, message_id)
-        except DuplicateJobError:
-            pass
-        except RedisError as exc:
-            log.error("outbox: Redis unreachable, message %s left for the sweeper: %s", message_id, exc)
-            break
-        enqueued.append(message_id)
-    return enqueued
-
-
-def enqueue_send(runtime: Runtime, message_id: int) -> None:
-    runtime.queue.enqueue(SEND_JOB, message_id, job_id=send_job_id(message_id), unique=True,
-                          retry=send_retry(runtime), job_timeout=SEND_JOB_TIMEOUT)
-
-
 def send_retry(runtime: Runtime) -> Retry | None:
     intervals = list(runtime.settings.send_retry_intervals)
     return Retry(max=len(intervals), interval=intervals) if intervals else None
 
 
-def send_job_id(message_id: int) -> str:
-    return f"send-{message_id}"
+def send_job_id(message_id: int, attempts: int = 0) -> str:
+    return f"send-{message_id}"  # one job per row: RQ's Retry counts its attempts
 
 
-def mark_enqueued(runtime: Runtime, message_ids: list[int]) -> None:
-    if not message_ids:
-        return
-    try:
-        # Not runtime.db.session(): this runs while the committing session still holds
-        # its SQLite writer turn (store.db), which a second turn in-process would wait on.
-        with Session(runtime.db.engine) as session, session.begin():
-            for chunk in chunks(message_ids, ENQUEUE_BATCH):
-                session.execute(update(Message).where(Message.id.in_(chunk))
-                                .values(enqueued_at=utcnow()).execution_options(synchronize_session=False))
-    except SQLAlchemyError as exc:
-        # The jobs are queued; without enqueued_at the sweeper only re-offers the same job ids.
-        log.error("outbox: could not mark %d texts enqueued: %s", len(message_ids), exc)
+def pending_rows(now: datetime) -> Select:
+    """The queued rows the sweeper looks at: never enqueued (past GRACE), or enqueued so
+    long ago (STALE_AFTER) that their job may be lost."""
+    return (select(Message)
+            .where(Message.direction == Direction.OUT, Message.status == MessageStatus.QUEUED,
+                   Message.provider_sid.is_(None),
+                   or_(and_(Message.enqueued_at.is_(None), Message.created_at <= now - GRACE),
+                       Message.enqueued_at <= now - STALE_AFTER))
+            # Never-enqueued rows first: a long backlog of retries must not starve them.
+            .order_by(Message.enqueued_at.is_not(None), Message.id))
+
+
+def send_given_up(message: Message, status: str) -> bool:
+    """RQ gave up on the row's send job (its retries spent): the text is failed, for the operator."""
+    settle_failed(message, message.error_code, message.error or f"send job {status} in RQ")
+    log.error("sweeper: message %s failed, its send job %s", message.id, status)
+    return True
+
+
+OUTBOX = JobKind(name="outbox", model=Message, func=SEND_JOB, timeout=SEND_JOB_TIMEOUT, job_id=send_job_id,
+                 due=pending_rows, gave_up=send_given_up, retry=send_retry)

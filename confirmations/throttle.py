@@ -3,7 +3,10 @@
     TIERS       at most 1 text a minute, 5 in 15 minutes, 12 an hour, per recipient
                 (tenant + phone), counting the limited texts let out to them
     limited     reminder, escalation, notice, finding, digest: texts nobody asked for.
-                A reply (the answer to a text) and a customer's confirmation never wait.
+                A reply (the answer to a text) and a customer's confirmation never wait,
+                nor does an urgent notice: an operator hand-off someone is waiting on ("talk
+                to a person", a cancellation, a booking write that failed). It goes at once
+                and counts, so routine texts after it wait their turn.
     held        a limited text that would go over a tier, or that comes while earlier
                 ones wait, is written with status `held`: a visible row, not sent itself
     bundled     the scheduler tick sends a recipient's held texts as ONE text once the
@@ -101,8 +104,12 @@ class Ledger:
         if recipient in self.waiting or not allows(self.released.get(recipient, ()), now):
             self.waiting.add(recipient)
             return False
-        self.released.setdefault(recipient, []).append(now)
+        self.count(recipient, now)
         return True
+
+    def count(self, recipient: Recipient, now: datetime) -> None:
+        """A text let out at `now` past the tiers (an urgent one): later ones count it."""
+        self.released.setdefault(recipient, []).append(now)
 
     def may_send(self, recipient: Recipient, now: datetime) -> bool:
         return allows(self.released.get(recipient, ()), now)

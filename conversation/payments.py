@@ -80,7 +80,7 @@ def settle_paid(session: Session, tenant: Tenant, booking: Booking, event: Payme
     if event.amount is not None and event.amount < booking.deposit:
         tell_operator(session, tenant, f"Onward: a payment of ${event.amount:.2f} came in for booking "
                       f"#{booking.id}, less than its ${booking.deposit:.2f} deposit; it is not confirmed. "
-                      f"Please check it in Stripe ({event.reference}).")
+                      f"Please check it in Stripe ({event.reference}).", urgent=True)
         return "underpaid"
     from agents.booking.lifecycle import confirm_paid_booking  # the booking engine decides
 

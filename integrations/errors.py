@@ -2,6 +2,8 @@
 
     IntegrationError
      ├── TemporaryError   worth retrying later (5xx, 429, timeouts, connection errors)
+     │    └── OutcomeUnknown   the request may have been carried out all the same (no
+     │                         answer came: a read timeout, a connection cut mid-call)
      └── PermanentError   retrying cannot help (invalid number, opted out, bad request)
 """
 
@@ -13,6 +15,10 @@ class IntegrationError(Exception):
 
 
 class TemporaryError(IntegrationError):
+    pass
+
+
+class OutcomeUnknown(TemporaryError):
     pass
 
 

@@ -11,13 +11,14 @@ from datetime import datetime
 
 from agents.booking.upkeep import tend_bookings
 from confirmations.bundles import release_held
-from confirmations.sweeper import sweep_outbox
+from confirmations.outbox import OUTBOX
 from confirmations.throttle import pass_clock
-from integrations.sync.sweeper import sweep_integration_jobs
+from integrations.sync import SYNC
 from recurring.digest import send_digests
 from recurring.escalation import advance_escalations
 from recurring.runs import schedule_runs
 from runtime import Runtime
+from store.sweeper import sweep
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,8 @@ def tick(runtime: Runtime, now: datetime) -> TickResult:
     if now.tzinfo is None:
         raise ValueError("tick needs an aware datetime")
     with pass_clock(now):  # texts queued by any step count against the rate limit at `now`
-        enqueued = sweep_outbox(runtime, now)
-        sweep_integration_jobs(runtime, now)  # CRM and payment writes due for a (re)try
+        enqueued = sweep(runtime, OUTBOX, now)
+        sweep(runtime, SYNC, now)  # CRM and payment writes due for a (re)try
         runs = schedule_runs(runtime, now)
         escalations = advance_escalations(runtime, now)
         digests = send_digests(runtime, now)

@@ -95,6 +95,10 @@ class Message(Base):
     # on the clock of the caller (the tick's); NULL while held. A held text, once sent
     # inside a bundle, points at the bundle's row.
     released_at: Mapped[datetime | None]
+    # Set (committed) just before a send job calls the provider, cleared when the outcome
+    # is recorded: a row found "attempting" had an attempt end without an answer (a worker
+    # killed mid-call, a timeout), which may have reached the provider (confirmations/jobs.py).
+    attempted_at: Mapped[datetime | None]
     bundle_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", name="fk_messages_bundle_id"))
 
 

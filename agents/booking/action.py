@@ -123,7 +123,8 @@ def ask_which(ctx: ExecutionContext, session: Session, work: Work, plan: Plan) -
 def note_for_team(ctx: ExecutionContext, session: Session, work: Work, plan: Plan) -> str:
     what = "asks for someone" if plan.kind == "operator" else "asked something I can't answer"
     asked = work.question or ctx.text
-    told = tell_operator(session, ctx.tenant, fit(f"{_who(ctx, work)} {what}: \"{asked}\""), ctx.interaction_id)
+    told = tell_operator(session, ctx.tenant, fit(f"{_who(ctx, work)} {what}: \"{asked}\""), ctx.interaction_id,
+                         urgent=True)  # a customer waits for a person
     return "team_told" if told else "no_operator"
 
 

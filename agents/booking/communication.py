@@ -24,6 +24,7 @@ from agents.templates.words import Words
 Say = Callable[[ExecutionContext, Session, Work, Words], str]
 TEXTED_CHANNELS = ("sms", "mms")
 NOTICES = {"confirmed": "New booking", "moved": "Moved", "cancelled": "Cancelled"}
+URGENT = frozenset({"cancelled"})  # a freed chair the operator may fill: told at once
 
 
 class CommunicationAgent:
@@ -47,7 +48,7 @@ def confirm_elsewhere(ctx: ExecutionContext, session: Session, work: Work) -> No
     name = service.name if service else booking.service
     tell_operator(session, ctx.tenant, m.operator_notice(
         ctx.tenant, NOTICES[work.result], name, booking.start, customer.name, customer.phone,
-        old=work.moved_from), ctx.interaction_id)
+        old=work.moved_from), ctx.interaction_id, urgent=work.result in URGENT)
     if ctx.interaction.channel not in TEXTED_CHANNELS and service is not None:
         text = TEXTS[work.result](Words(ctx.tenant, work.lang), service, booking)
         text_customer(session, ctx.tenant, customer.phone, text, "confirmation", ctx.interaction_id)

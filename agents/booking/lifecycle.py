@@ -113,7 +113,7 @@ def confirm_paid_booking(session: Session, tenant: Tenant, booking_id: int, now:
     if not holding and not _chair_left(session, tenant, service, booking, now):
         tell_operator(session, tenant, messages.fit(
             f"Deposit paid for booking {booking.id} ({customer.phone}) after its hold lapsed and the "
-            f"time is taken: please refund or rebook them."))
+            f"time is taken: please refund or rebook them."), urgent=True)
         return booking
     booking.accepted_at = booking.accepted_at or now
     booking.cancelled_at = booking.cancel_reason = None

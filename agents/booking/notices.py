@@ -14,12 +14,16 @@ def operator_of(tenant: Tenant) -> Person | None:
     return named or next((p for p in tenant.people if p.role == "owner"), None)
 
 
-def tell_operator(session: Session, tenant: Tenant, body: str, interaction_id: int | None = None) -> bool:
+def tell_operator(session: Session, tenant: Tenant, body: str, interaction_id: int | None = None,
+                  urgent: bool = False) -> bool:
+    """Text the operator. `urgent`: a hand-off someone waits on (a customer asking for a
+    person, a cancellation, a write that failed), which the rate limit never holds; routine
+    notices (a new booking, a move) may wait and go out in a bundle."""
     operator = operator_of(tenant)
     if operator is None:
         return False
     queue_message(session, tenant=tenant.tenant, to=operator.phone, from_=tenant.numbers[0], body=body,
-                  purpose="notice", interaction_id=interaction_id)
+                  purpose="notice", interaction_id=interaction_id, urgent=urgent)
     return True
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Sequence
 
 from config.settings import Settings
@@ -20,7 +21,13 @@ class Messaging(ABC):
     @abstractmethod
     def send(self, *, to: str, from_: str, body: str, media: Sequence[str] = (),
              status_callback: str | None = None) -> SendResult:
-        """Send one text; raise TemporaryError or PermanentError when it cannot go out."""
+        """Send one text; raise TemporaryError or PermanentError when it cannot go out
+        (OutcomeUnknown when it may have gone out all the same)."""
+
+    @abstractmethod
+    def find_sent(self, *, to: str, from_: str, body: str, since: datetime) -> list[SendResult]:
+        """The texts the provider holds as sent from `from_` to `to` with this body since
+        `since`, oldest first: what an attempt that ended without an answer may have sent."""
 
 
 def make_messaging(settings: Settings) -> Messaging:

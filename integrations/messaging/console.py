@@ -8,6 +8,7 @@ import itertools
 import logging
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Sequence
 
 from integrations.messaging import Messaging, SendResult
@@ -44,3 +45,8 @@ class ConsoleMessaging(Messaging):
         log.info("console text %s from %s to %s recorded", text.local_id, from_, to)
         # No provider sid: the local id restarts with the process, and provider_sid is unique.
         return SendResult(sid=None, status="console")
+
+    def find_sent(self, *, to: str, from_: str, body: str, since: datetime) -> list[SendResult]:
+        # What it printed is gone with the process that printed it: a console text whose
+        # worker died before recording it is printed again.
+        return []

@@ -3,12 +3,18 @@
     TwilioRestException / TwilioServiceException
         5xx, 429, or error 30003          -> TemporaryError
         any other 4xx (21610, 21211, ...) -> PermanentError(code)
-    requests' timeouts and connection errors,
-    and other TwilioException             -> TemporaryError
+    no connection made (ConnectTimeout)   -> TemporaryError
+    the request went, no answer came back
+    (read timeout, connection cut)        -> OutcomeUnknown: Twilio may have the message
+    other TwilioException                 -> TemporaryError
+
+find_sent() reads Twilio's Messages list (To, From, DateSent on or after) to learn what
+such an attempt did.
 """
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from typing import Sequence
 from urllib.parse import urlsplit, urlunsplit
 
@@ -18,13 +24,15 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from config.settings import Settings
-from integrations.errors import IntegrationError, PermanentError, TemporaryError
+from integrations.errors import IntegrationError, OutcomeUnknown, PermanentError, TemporaryError
 from integrations.messaging import Messaging, SendResult
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 10.0  # seconds, for connecting and for each read
 RETRYABLE_CODES = frozenset({30003})  # "unreachable destination handset": worth one more try (jobs.py)
+CLOCK_SKEW = timedelta(minutes=5)  # Twilio's clock against ours, when looking for a text sent since
+LOOKUP_LIMIT = 100  # texts to one phone from one number since the attempt: more would be a flood
 
 
 class RebasedHttpClient(TwilioHttpClient):
@@ -70,11 +78,24 @@ class TwilioMessaging(Messaging):
         log.info("twilio accepted %s to %s as %s", message.sid, to, message.status)
         return SendResult(sid=message.sid, status=str(message.status))
 
+    def find_sent(self, *, to: str, from_: str, body: str, since: datetime) -> list[SendResult]:
+        start = since - CLOCK_SKEW
+        try:
+            listed = self.client.messages.list(to=to, from_=from_, date_sent_after=start, limit=LOOKUP_LIMIT)
+        except (TwilioException, requests.RequestException) as exc:
+            raise translate_error(exc) from exc
+        # Twilio lists newest first; DateSent may be read by the day: check time and body here.
+        found = [m for m in reversed(listed)
+                 if m.body == body and (m.date_sent or m.date_created or start) >= start]
+        return [SendResult(sid=m.sid, status=str(m.status)) for m in found]
+
 
 def translate_error(exc: Exception) -> IntegrationError:
     if isinstance(exc, (TwilioRestException, TwilioServiceException)):
         return translate_api_error(exc.status, exc.code, describe(exc))
-    return TemporaryError(f"twilio unreachable: {type(exc).__name__}: {exc}")
+    if isinstance(exc, requests.ConnectTimeout) or not isinstance(exc, requests.RequestException):
+        return TemporaryError(f"twilio unreachable: {type(exc).__name__}: {exc}")
+    return OutcomeUnknown(f"twilio did not answer: {type(exc).__name__}: {exc}")
 
 
 def translate_api_error(status: int, code: int | None, message: str) -> IntegrationError:

@@ -5,11 +5,12 @@
             (a CRM upsert when the CRM is an outside one; a deposit payment link when a
         booking is booked, its service has a deposit and a payments provider is configured)
     after commit
-        enqueue_jobs() puts one RQ job per row on the queue (integrations/sync/jobs.py)
+        one RQ job per row goes on the queue (integrations/sync/jobs.py; store/after_commit.py,
+        kind SYNC)
     a failed step
         stays pending with a later next_try_at; the sweeper re-enqueues it when due
-        (integrations/sync/sweeper.py); after MAX_ATTEMPTS, or at once on a permanent
-        error, it is marked failed and the operator is texted once
+        (store/sweeper.py); after MAX_ATTEMPTS, or at once on a permanent error, it is
+        marked failed and the operator is texted once
 
 Every write carries an idempotency key: tenant, booking, change, its ordinal and the step,
 the same on every retry of that write.
@@ -19,27 +20,19 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Iterable
 
-from redis.exceptions import RedisError
-from rq.exceptions import DuplicateJobError
-from sqlalchemy import event, func, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from config.schema import Service, Tenant
-from store.db import utcnow
+from store.after_commit import JobKind, enqueue_after_commit
 from store.models import Booking, IntegrationJob
-
-if TYPE_CHECKING:
-    from runtime import Runtime
 
 log = logging.getLogger(__name__)
 
 CHANGES = ("booked", "rescheduled", "cancelled", "paid")  # paid: the deposit webhook confirmed it
 RUN_JOB = "integrations.sync.jobs.run_integration_job"  # by name: the job module imports the runtime
 JOB_TIMEOUT = 120  # seconds; every outside call times out well before
-PENDING_KEY = "onward.sync.pending"  # session.info: ids of rows to enqueue after commit
 
 
 class Step(StrEnum):
@@ -110,7 +103,7 @@ def add_job(session: Session, tenant: str, booking_id: int, change: str, step: S
                          state=JobState.PENDING, attempts=0, next_try_at=now, result={})
     session.add(job)
     session.flush()
-    session.info.setdefault(PENDING_KEY, []).append(job.id)
+    enqueue_after_commit(session, SYNC, [job.id])
     return job
 
 
@@ -118,54 +111,25 @@ def idempotency_key(tenant: str, booking_id: int, change: str, ordinal: int, ste
     return f"onward-{tenant}-booking-{booking_id}-{change}-{ordinal}-{step}"
 
 
-def install_sync(runtime: Runtime) -> Runtime:
-    """Enqueue the job rows a session wrote once it commits; forget them if it rolls back."""
-    sessions = runtime.db.sessionmaker
-
-    @event.listens_for(sessions, "after_commit")
-    def enqueue_committed(session: Session) -> None:
-        ids = session.info.pop(PENDING_KEY, None)
-        if ids:
-            mark_enqueued(runtime, enqueue_jobs(runtime, [(i, 0) for i in ids]))
-
-    @event.listens_for(sessions, "after_rollback")
-    def forget_rolled_back(session: Session) -> None:
-        session.info.pop(PENDING_KEY, None)
-
-    return runtime
-
-
-def enqueue_jobs(runtime: Runtime, rows: Iterable[tuple[int, int]]) -> list[int]:
-    """Enqueue a job per (row id, attempts so far); return the ids now on the queue.
-
-    The RQ job id names the attempt, so the commit hook and the sweeper offering the same
-    attempt put one job on the queue, and a later retry is a new job.
-    """
-    enqueued = []
-    for row_id, attempts in rows:
-        try:
-            runtime.queue.enqueue(RUN_JOB, row_id, job_id=job_id(row_id, attempts), unique=True,
-                                  job_timeout=JOB_TIMEOUT)
-        except DuplicateJobError:
-            pass
-        except RedisError as exc:
-            log.error("sync: Redis unreachable, integration job %s left for the sweeper: %s", row_id, exc)
-            break
-        enqueued.append(row_id)
-    return enqueued
-
-
 def job_id(row_id: int, attempts: int) -> str:
+    # The RQ job id names the attempt, so the commit hook and the sweeper offering the same
+    # attempt put one job on the queue, and a later retry is a new job.
     return f"integration-{row_id}-{attempts + 1}"
 
 
-def mark_enqueued(runtime: Runtime, row_ids: list[int]) -> None:
-    if not row_ids:
-        return
-    try:
-        # Not runtime.db.session(): the committing session may still hold the SQLite writer turn.
-        with Session(runtime.db.engine) as session, session.begin():
-            session.execute(update(IntegrationJob).where(IntegrationJob.id.in_(row_ids))
-                            .values(enqueued_at=utcnow()).execution_options(synchronize_session=False))
-    except SQLAlchemyError as exc:
-        log.error("sync: could not mark %s enqueued: %s", row_ids, exc)
+def due_rows(now: datetime) -> Select:
+    """Pending rows whose (next) attempt is due: never enqueued (Redis was down at commit),
+    a failed attempt whose backoff is over, an attempt whose worker died (its lease over)."""
+    return (select(IntegrationJob)
+            .where(IntegrationJob.state == JobState.PENDING, IntegrationJob.next_try_at <= now)
+            .order_by(IntegrationJob.next_try_at, IntegrationJob.id))
+
+
+def retry_given_up(row: IntegrationJob, status: str) -> bool:
+    """RQ gave up on the attempt's job (it crashed, its worker died): offered again; the
+    job's claim counts attempts and fails the row after MAX_ATTEMPTS."""
+    return False
+
+
+SYNC = JobKind(name="sync", model=IntegrationJob, func=RUN_JOB, timeout=JOB_TIMEOUT, job_id=job_id,
+               due=due_rows, gave_up=retry_given_up)

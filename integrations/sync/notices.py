@@ -45,5 +45,5 @@ def queue_failure_notice(session: Session, tenant: Tenant, booking: Booking, ste
     body = shorten(f"Onward: could not {STEP_WORDS.get(step, step)} for booking #{booking.id} "
                    f"({service_name(tenant, booking.service)}, {Words(tenant).when(booking.start)}) after {tries}: "
                    f"{error[:90]}. The booking is kept; please handle it by hand.", 320)
-    if not tell_operator(session, tenant, body):
+    if not tell_operator(session, tenant, body, urgent=True):
         log.error("%s has no operator or owner to tell: %s", tenant.tenant, body)

@@ -56,10 +56,10 @@ def test_a_temporary_failure_is_retried_until_it_goes_out(twilio_runtime, twilio
     message_id = queue_text(twilio_runtime)
     run_worker(twilio_runtime)
 
-    assert len(twilio_api.requests) == 2 and len(twilio_api.sent) == 1
+    assert len(twilio_api.posts) == 2 and len(twilio_api.sent) == 1  # a timed-out POST: looked up first
     sent = row(twilio_runtime, message_id)
     assert sent.provider_sid == sent_sid(twilio_api) and sent.status == "queued"
-    assert (sent.attempts, sent.error, sent.error_code) == (2, None, None)
+    assert (sent.attempts, sent.error, sent.error_code, sent.attempted_at) == (2, None, None, None)
 
 
 def test_a_failed_send_waits_for_its_backoff_and_is_not_sent_twice(make_app, twilio_api):

@@ -1,5 +1,5 @@
-"""The outbox sweeper and the scheduler tick that runs it: rows that never reached
-Redis, or that Redis lost, are enqueued again and sent exactly once."""
+"""The sweeper (store/sweeper.py) on the outbox, and the scheduler tick that runs it:
+rows that never reached Redis, or that Redis lost, are enqueued again and sent exactly once."""
 from __future__ import annotations
 
 import dataclasses
@@ -10,17 +10,21 @@ from rq.cron import CronScheduler
 from rq.job import Job
 from sqlalchemy import update
 
-from confirmations.outbox import send_job_id
-from confirmations.sweeper import GRACE, STALE_AFTER, sweep_outbox
+from confirmations.outbox import GRACE, OUTBOX, STALE_AFTER, send_job_id
 from recurring.jobs import tick_job
 from recurring.scheduler import TickResult, tick
 from runtime import QUEUE_NAME
 from store.db import utcnow
 from store.models import Message
+from store.sweeper import sweep
 from tests.conftest import twilio_env
 from tests.confirmations.conftest import queue_text, run_worker
 
 LATER = timedelta(minutes=1)  # past the sweeper's grace for rows just written
+
+
+def sweep_outbox(runtime, now: datetime) -> int:
+    return sweep(runtime, OUTBOX, now)
 
 
 def row(runtime, message_id: int) -> Message:
@@ -81,7 +85,7 @@ def test_a_row_whose_job_rq_gave_up_on_is_marked_failed(app, runtime):
 
 
 def test_rows_never_enqueued_come_before_a_backlog_of_retries(runtime, monkeypatch):
-    monkeypatch.setattr("confirmations.sweeper.BATCH", 1)
+    monkeypatch.setattr("store.sweeper.BATCH", 1)
     waiting = queue_text(runtime, body="retrying, its job alive")
     lost = queue_text(runtime, body="never reached Redis")
     never_enqueued(runtime, lost)

@@ -1,13 +1,19 @@
 """A small Twilio-compatible Messages API on 127.0.0.1, for the real twilio client.
 
     api = FakeTwilioApi(account_sid, auth_token).start()
-    api.script(Fail(500), Fail(400, code=21610), Hang())   # answers for the next requests
+    api.script(Fail(500), Fail(400, code=21610), Hang(), Stall())   # answers for the next requests
     ... TWILIO_API_BASE_URL=api.url ...
-    api.requests   # what the client sent: path, form, auth; the answer and sid
+    api.requests   # what the client sent: path, form (or query), auth; the answer and sid
+    api.messages   # the messages accepted, answered or not (what reached the phones)
     api.stop()
 
 Unscripted requests to POST /2010-04-01/Accounts/{sid}/Messages.json are accepted
-with 201 and a message resource like Twilio's (status "queued").
+with 201 and a message resource like Twilio's (status "queued"), after `latency`
+seconds. GET on the same path lists the accepted messages as Twilio's Messages list
+does: newest first, filtered by To, From and DateSent (`DateSent`, `DateSent<` for on
+or before, `DateSent>` for on or after; a GMT date YYYY-MM-DD or a time
+YYYY-MM-DDTHH:MM:SSZ), PageSize at a time. The fake sends at once: a listed message
+is `sent`, with date_sent its creation time.
 """
 from __future__ import annotations
 
@@ -15,14 +21,16 @@ import base64
 import json
 import re
 import secrets
+import time
 from dataclasses import dataclass, field
-from email.utils import formatdate
+from datetime import date, datetime, timezone
+from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler
-from urllib.parse import parse_qs
-
-MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<account>AC\w+)/Messages\.json$")
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from tests.fakes.server import ScriptedServer
+
+MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<account>AC\w+)/Messages\.json$")
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,12 @@ class Fail:
 @dataclass(frozen=True)
 class Hang:
     """Answer nothing until the server stops (past any sane client timeout)."""
+
+
+@dataclass(frozen=True)
+class Stall:
+    """Accept the message (it reaches the phone), then answer nothing until the server
+    stops: the client never learns its sid, as when a worker dies mid-call."""
 
 
 @dataclass
@@ -58,9 +72,15 @@ class FakeTwilioApi(ScriptedServer):
     account_sid: str
     auth_token: str
     requests: list[Recorded] = field(default_factory=list)
+    messages: list[dict] = field(default_factory=list)  # accepted, oldest first
+    latency: float = 0.0  # seconds an accepted message waits for its answer
 
     def __post_init__(self) -> None:
         self._serve(_handler_for(self))
+
+    @property
+    def posts(self) -> list[Recorded]:
+        return [r for r in self.requests if r.method == "POST"]
 
     @property
     def sent(self) -> list[Recorded]:
@@ -74,19 +94,72 @@ class FakeTwilioApi(ScriptedServer):
             return None
         if isinstance(scripted, Fail):
             return scripted.status, error_body(scripted.status, scripted.code, scripted.message)
-        return self._accept(recorded, number)
+        refused = self._refusal(recorded)
+        if refused:
+            return refused
+        if recorded.method == "GET":
+            return 200, self._list(recorded)
+        answer = self._accept(recorded, number)
+        if isinstance(scripted, Stall) and answer[0] == 201:
+            self._hang()
+            return None
+        time.sleep(self.latency)
+        return answer
 
-    def _accept(self, recorded: Recorded, number: int) -> tuple[int, dict]:
+    def _refusal(self, recorded: Recorded) -> tuple[int, dict] | None:
         match = MESSAGES_PATH.match(recorded.path)
-        if recorded.method != "POST" or not match:
+        if recorded.method not in ("GET", "POST") or not match:
             return 404, error_body(404, 20404, "The requested resource was not found")
         if recorded.auth != (self.account_sid, self.auth_token) or match["account"] != self.account_sid:
             return 401, error_body(401, 20003, "Authenticate")
+        return None
+
+    def _accept(self, recorded: Recorded, number: int) -> tuple[int, dict]:
         if not recorded.value("To") or not (recorded.value("Body") or recorded.value("MediaUrl")):
             return 400, error_body(400, 21604, "A 'To' phone number and a Body or MediaUrl are required.")
         resource = message_resource(self.account_sid, recorded, number)
         recorded.sid = resource["sid"]
+        with self._lock:
+            self.messages.append({**resource, "status": "sent", "date_sent": resource["date_created"]})
         return 201, resource
+
+    def _list(self, recorded: Recorded) -> dict:
+        with self._lock:
+            found = [m for m in reversed(self.messages) if is_listed(m, recorded)]
+        size = int(recorded.value("PageSize") or 50)
+        page = int(recorded.value("Page") or 0)
+        path = f"/2010-04-01/Accounts/{self.account_sid}/Messages.json"
+        query = {k: v[0] for k, v in recorded.form.items() if k not in ("Page", "PageToken")}
+        more = len(found) > (page + 1) * size
+        return {"messages": found[page * size:(page + 1) * size], "page": page, "page_size": size,
+                "start": page * size, "end": min(len(found), (page + 1) * size) - 1,
+                "uri": f"{path}?{urlencode({**query, 'Page': page})}",
+                "first_page_uri": f"{path}?{urlencode({**query, 'Page': 0})}",
+                "previous_page_uri": f"{path}?{urlencode({**query, 'Page': page - 1})}" if page else None,
+                "next_page_uri": f"{path}?{urlencode({**query, 'Page': page + 1, 'PageToken': f'PA{page + 1}'})}"
+                if more else None}
+
+
+def is_listed(message: dict, recorded: Recorded) -> bool:
+    """Does `message` pass the list's filters (To, From, DateSent, DateSent<, DateSent>)?"""
+    for name, key in (("To", "to"), ("From", "from")):
+        wanted = recorded.value(name)
+        if wanted and message[key] != wanted:
+            return False
+    sent = parsedate_to_datetime(message["date_sent"])
+    checks = {"DateSent": lambda a, b: a == b, "DateSent<": lambda a, b: a <= b, "DateSent>": lambda a, b: a >= b}
+    for name, holds in checks.items():
+        value = recorded.value(name)
+        if value and not holds(*comparable(sent, value)):
+            return False
+    return True
+
+
+def comparable(sent: datetime, value: str) -> tuple:
+    """The send time and a filter's value at the value's precision: a day, or a second."""
+    if len(value) == 10:
+        return sent.date(), date.fromisoformat(value)
+    return sent, datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
 
 
 def error_body(status: int, code: int | None, message: str) -> dict:
@@ -98,7 +171,7 @@ def error_body(status: int, code: int | None, message: str) -> dict:
 
 def message_resource(account_sid: str, recorded: Recorded, number: int) -> dict:
     sid = f"SM{number:04d}{secrets.token_hex(14)}"
-    now = formatdate(usegmt=True)
+    now = format_datetime(datetime.now(timezone.utc), usegmt=True)
     media = recorded.form.get("MediaUrl", [])
     return {
         "account_sid": account_sid, "api_version": "2010-04-01", "body": recorded.value("Body") or "",
@@ -121,19 +194,24 @@ def _handler_for(api: FakeTwilioApi) -> type[BaseHTTPRequestHandler]:
 
         def _handle(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            form = parse_qs(self.rfile.read(length).decode(), keep_blank_values=True)
-            recorded = Recorded(self.command, self.path.split("?")[0], form, basic_auth(self.headers))
+            url = urlsplit(self.path)
+            data = self.rfile.read(length).decode() if self.command == "POST" else url.query
+            form = parse_qs(data, keep_blank_values=True)
+            recorded = Recorded(self.command, url.path, form, basic_auth(self.headers))
             answer = api.answer(recorded)
             if answer is None:
                 return  # hung: the client has given up; close without a word
             status, body = answer
             recorded.answered = status
             payload = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+            try:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client died waiting (a killed worker): the message is taken all the same
 
         def log_message(self, format: str, *args) -> None:
             pass  # keep test output quiet

@@ -11,9 +11,10 @@ from redis import Redis
 from rq.job import Job, JobStatus
 from sqlalchemy import func, select
 
-from integrations.sync import job_id, queue_booking_sync
+from agents.booking.notices import tell_operator
+from integrations.sync import SYNC, job_id, queue_booking_sync
 from integrations.sync.jobs import claim
-from integrations.sync.sweeper import sweep_integration_jobs
+from store.sweeper import sweep
 from store.models import Booking, Customer, IntegrationJob
 from tests.integrations.sync_fixtures import CRM_TOKEN as TOKEN
 from tests.integrations.sync_fixtures import (CUSTOMER, OPERATOR, START, TENANT, book, crm, jobs_of,  # noqa: F401
@@ -38,6 +39,10 @@ def app(make_app, crm):
     app = make_app(crm_yaml(crm.url))
     with app.app_context():
         yield app
+
+
+def sweep_integration_jobs(runtime, now: datetime) -> int:
+    return sweep(runtime, SYNC, now)
 
 
 def unreachable_redis() -> Redis:
@@ -141,3 +146,18 @@ def test_attempts_that_keep_dying_end_failed_and_the_operator_is_told(runtime, c
     assert (row.state, row.attempts) == ("failed", 5) and "without an answer" in row.last_error
     [notice] = texts_to(runtime, OPERATOR, "notice")
     assert f"booking #{booking_id}" in notice.body and crm.requests == []
+
+
+def test_a_failed_write_reaches_the_operator_at_once_past_the_rate_limit(runtime, crm):
+    booking_id = book(runtime)
+    with runtime.db.session() as session:  # a routine notice to the operator a moment ago
+        tell_operator(session, runtime.tenants.get(TENANT), "New booking: Haircut for Ana Lima.")
+    runtime.queue.empty()
+    [row] = jobs_of(runtime, booking_id)
+    for minutes in (6, 12, 18, 24, 30):
+        claim(runtime, row.id, later(minutes))
+    claim(runtime, row.id, later(36))  # the write has failed for good
+
+    routine, failure = texts_to(runtime, OPERATOR, "notice")
+    assert f"booking #{booking_id}" in failure.body
+    assert routine.status == failure.status == "queued"  # a hand-off is never held by the limit

@@ -6,7 +6,7 @@ import pytest
 
 from agents.booking.customers import find_customer
 from tests.booking.fixtures import clock, text  # noqa: F401 - fixtures
-from tests.booking.fixtures import AMY, MARCO, bookings_of, texts_to
+from tests.booking.fixtures import AMY, BEN, MARCO, bookings_of, texts_to
 from tests.conftest import NORTH_NUMBER
 
 OTHER_TIME = "What other day or time would suit you?"
@@ -86,8 +86,9 @@ def test_hours_prices_and_faq_come_from_the_config(text):
         "Harbor Street Barbers hours: Mon-Fri 9:00 AM-7:00 PM, Sat 9:00 AM-5:00 PM, Sun closed.")
     assert text(AMY, "are you open on sunday?") == "We're closed on Sun Nov 29."
     assert text(AMY, "how much is a fade?") == "Haircut: $35, 30 minutes. Text a day and time to book."
-    assert text(AMY, "prices?").startswith("Haircut $35, Beard trim $20, Cut and beard $50, Color $120 ($30 deposit).")
-    assert text(AMY, "where do I park?") == "Free parking behind the shop, entrance on Elm St."
+    # A number that hasn't booked gets 3 replies a day (routing/limits.py): another asks on.
+    assert text(BEN, "prices?").startswith("Haircut $35, Beard trim $20, Cut and beard $50, Color $120 ($30 deposit).")
+    assert text(BEN, "where do I park?") == "Free parking behind the shop, entrance on Elm St."
 
 
 def test_asking_for_a_person_tells_the_operator(text, runtime):
@@ -115,3 +116,16 @@ def test_a_long_question_reaches_the_team_cut_to_one_text(text, runtime):
     assert text(AMY, question) == "I'll ask the team and get back to you."
     [notice] = texts_to(runtime, MARCO, "notice")
     assert len(notice) <= 320 and notice.endswith("...")
+
+
+def test_a_stranger_who_once_asked_something_still_gets_few_replies(text, runtime):
+    assert text(AMY, "?")  # handed to the team: a customer record is made, to name them
+    replies = [text(AMY, "Thanks for your message, we will get back to you") for _ in range(4)]
+    assert [bool(r) for r in replies] == [True, True, False, False]  # 3 replies in the day, in all
+
+
+def test_a_customer_who_booked_is_never_limited(text, runtime):
+    text(AMY, "haircut wednesday at 3pm")
+    assert text(AMY, "yes").startswith("You're booked")
+    replies = [text(AMY, "Thanks for your message, we will get back to you") for _ in range(4)]
+    assert all(replies)
