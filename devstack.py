@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 
 from config.loader import load_directory
 from config.schema import Tenant
-from config.settings import Settings, load_settings
+from config.settings import GENERATED_TOKEN_FILES, Settings, load_settings
 from store.migrate import upgrade
 from store.redis import redis_url_of, start_embedded_redis
 
@@ -92,10 +92,12 @@ def prepare(environ: dict[str, str]) -> tuple[Settings, bool]:
 
 
 def ensure_demo_token(environ: dict[str, str], var_dir: Path) -> bool:
-    """Give the demo tenant an API token kept in var/, unless the environment has one."""
+    """Give the demo tenant an API token kept in var/, unless the environment has one.
+
+    Every command of this machine reads it from there too (config.settings)."""
     if environ.get(DEMO_TOKEN_VARIABLE):
         return False
-    path = var_dir / "harbor-api-token"
+    path = var_dir / GENERATED_TOKEN_FILES[DEMO_TOKEN_VARIABLE]
     if not path.exists():
         path.write_text(secrets.token_urlsafe(24))
         path.chmod(0o600)
