@@ -15,7 +15,7 @@ from rq import Queue, Worker
 from rq.job import Job
 from rq.scheduler import RQScheduler
 
-from runtime import QUEUE_NAME, Runtime, current_runtime
+from runtime import QUEUE_NAME, Runtime, current_runtime, report_schema
 
 MAX_BURST_ROUNDS = 100  # a job that keeps re-scheduling itself for now cannot keep us forever
 
@@ -35,6 +35,7 @@ class AppWorker(Worker):
 def worker_command(burst: bool) -> None:
     """Run the RQ worker (with its scheduler) for Onward's queue."""
     runtime = current_runtime()
+    report_schema(runtime)
     if burst:
         work_burst(runtime)
         click.echo("worker: every due job has run")
