@@ -121,20 +121,11 @@ def start_children(environ: dict[str, str], bind: str) -> list[Child]:
     redis_url = environ["REDIS_URL"]
     commands = {
         "web": ["-m", "gunicorn", "--workers", str(WEB_WORKERS), "--bind", bind,
-                "--access-logfile", "-", *no_control_socket(), "server:create_app()"],
+                "--access-logfile", "-", "server:create_app()"],  # with gunicorn.conf.py
         "worker": ["-m", "flask", "--app", "server", "worker"],
         "scheduler": ["-m", "rq.cli", "cron", "config/cron.py", "--url", redis_url],
     }
     return [start_child(name, args, environ) for name, args in commands.items()]
-
-
-def no_control_socket() -> list[str]:
-    """gunicorn 25.1+ opens a control socket in the home directory, one per user:
-    two dev stacks (or a benchmark beside one) would fight over it."""
-    from gunicorn.config import KNOWN_SETTINGS
-
-    known = any(setting.name == "control_socket_disable" for setting in KNOWN_SETTINGS)
-    return ["--no-control-socket"] if known else []
 
 
 def start_child(name: str, args: list[str], environ: dict[str, str]) -> Child:
