@@ -36,6 +36,7 @@ def worker_command(burst: bool) -> None:
     """Run the RQ worker (with its scheduler) for Onward's queue."""
     runtime = current_runtime()
     report_schema(runtime)
+    runtime.messaging  # built once here: each job's forked horse inherits it ready to send
     if burst:
         work_burst(runtime)
         click.echo("worker: every due job has run")
