@@ -2,7 +2,7 @@
 same database, with the web server, RQ workers and a local Twilio all running.
 
     .venv/bin/python bench/mixed.py [--database-url postgresql+psycopg://...] [--redis-url redis://...]
-                                    [--rate 100] [--tenants 1000] [--people 10]
+                                    [--rate 100] [--tenants 1000] [--people 1]
                                     [--web-workers 4] [--rq-workers 2]
 
 The stack: gunicorn serving Onward (the demo tenant, config/tenants), RQ workers
@@ -238,7 +238,7 @@ def main() -> None:
     parser.add_argument("--redis-url", help="Redis to use, its db emptied (default: an embedded one)")
     parser.add_argument("--rate", type=float, default=100)
     parser.add_argument("--tenants", type=int, default=1000, help="tenants of 100 tasks each")
-    parser.add_argument("--people", type=int, default=10, help="people sharing each tenant's tasks")
+    parser.add_argument("--people", type=int, default=1, help="people sharing each tenant's tasks")
     parser.add_argument("--web-workers", type=int, default=4)
     parser.add_argument("--rq-workers", type=int, default=2)
     parser.add_argument("--scenario", choices=("rate", "full", "both"), default="both")
