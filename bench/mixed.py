@@ -14,7 +14,7 @@ of its own, as `rq cron` would run it. Each scenario starts from an emptied data
     rate  signed SMS at --rate req/s, staff ("what is open for me?") and new customers
           ("what are your hours?") in turn, from a few sender processes on a fixed
           schedule (a late answer delays no later request); the tick fires after 3 s.
-          Latency counts from the scheduled time: p50/p99/max of the requests sent
+          Latency counts from the scheduled time (up to 64 in flight): p50/p99/max of the requests sent
           during the tick, and while the reminders drain to Twilio; and how long until
           every reminder the tick queued has reached Twilio.
     full  the same tick under closed-loop load (4 clients, as many requests as the
@@ -29,6 +29,7 @@ import multiprocessing
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +44,8 @@ from recurring.scheduler import tick  # noqa: E402
 from store.migrate import upgrade  # noqa: E402
 
 LEAD_SECONDS = 3.0  # load before the tick fires
-SENDERS = 8  # processes sending the fixed-rate load
+SENDERS = 4  # processes sending the fixed-rate load
+THREADS = 16  # threads of each: up to 64 requests in flight, as Twilio would send them
 CLIENTS = 4  # closed-loop clients of the "full" scenario
 DRAIN_LIMIT_SECONDS = 1800  # give up waiting for the reminders to reach Twilio
 TWILIO_SID, TWILIO_TOKEN = "AC" + "0" * 32, "bench-auth-token"  # bench.webhook's account
@@ -70,23 +72,34 @@ def message(i: int) -> tuple[bytes, str]:
     return signed_body(i, STAFF[i // 2 % 4], "what is open for me?")
 
 
-def send_at_rate(port: int, first: int, step: int, rate: float, start: float, stop, out) -> None:
-    """Sender process: requests first, first+step, ... each at start + i/rate, until stop."""
-    timed, i = [], first
-    while not stop.is_set():
-        at = start + (i - first) / rate
-        time.sleep(max(0.0, at - time.monotonic()))
-        body, signature = message(i)
-        post(port, body, signature)
-        timed.append(Timed(at, (time.monotonic() - at) * 1000))
-        i += step
+def send_at_rate(port: int, first: int, step: int, rate: float, start: float, end, out) -> None:
+    """Sender process: THREADS threads send requests first, first+step, ... each at
+    start + i/rate, up to the time `end` holds; a slow answer delays no other thread."""
+    timed: list[Timed] = []
+    threads = [threading.Thread(target=send_every, args=(port, first + t * step, step * THREADS,
+                                                          rate / THREADS, start + t / rate, end, timed))
+               for t in range(THREADS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     out.put(timed)
 
 
-def send_closed_loop(port: int, first: int, step: int, stop, out) -> None:
-    """Closed-loop client: the next request as soon as the last is answered, until stop."""
+def send_every(port: int, first: int, step: int, rate: float, start: float, end, timed: list) -> None:
+    i = 0
+    while (at := start + i / rate) < end.value:
+        time.sleep(max(0.0, at - time.monotonic()))
+        body, signature = message(first + i * step)
+        post(port, body, signature)
+        timed.append(Timed(at, (time.monotonic() - at) * 1000))
+        i += 1
+
+
+def send_closed_loop(port: int, first: int, step: int, end, out) -> None:
+    """Closed-loop client: the next request as soon as the last is answered, until `end`."""
     done, i = [], first
-    while not stop.is_set():
+    while time.monotonic() < end.value:
         body, signature = message(i)
         post(port, body, signature)
         done.append(time.monotonic())
@@ -145,23 +158,23 @@ def prepare(args, tmp: str) -> None:
 
 
 def scenario(args, tmp: Path, load) -> tuple[TickTimes, float, list]:
-    """Start the stack, apply `load` (a function of stack, stop, out -> processes), fire the
+    """Start the stack, apply `load` (a function of stack, end, out -> processes), fire the
     tick, wait until its reminders reached Twilio; what the tick did, when the last
     reminder arrived, and what the load processes reported."""
     prepare(args, str(tmp))
     stack = Stack(args, tmp)
-    stop, out = multiprocessing.Event(), multiprocessing.Queue()
+    end, out = multiprocessing.Value(ctypes.c_double, float("inf")), multiprocessing.Queue()
     try:
-        loaders = load(stack, stop, out)
+        loaders = load(stack, end, out)
         time.sleep(LEAD_SECONDS)
         ticked = multiprocessing.Queue()
         multiprocessing.Process(target=fire_tick, args=(args, str(tmp), ticked)).start()
         times = ticked.get(timeout=DRAIN_LIMIT_SECONDS)
         arrived = wait_for_twilio(stack, times.reminders)
-        stop.set()
-        reported = [out.get(timeout=60) for _ in loaders]
+        end.value = time.monotonic()  # requests due before now are still sent, and counted
+        reported = [out.get(timeout=DRAIN_LIMIT_SECONDS) for _ in loaders]
     finally:
-        stop.set()
+        end.value = 0
         stack.stop()
     return times, arrived, reported
 
@@ -176,18 +189,19 @@ def wait_for_twilio(stack: Stack, reminders: int) -> float:
 
 
 def rate_load(args):
-    def load(stack: Stack, stop, out) -> list:
+    def load(stack: Stack, end, out) -> list:
         start = time.monotonic() + 0.5
         senders = [multiprocessing.Process(target=send_at_rate, args=(
-            stack.port, k, SENDERS, args.rate / SENDERS, start, stop, out)) for k in range(SENDERS)]
+            stack.port, k, SENDERS, args.rate / SENDERS, start + k / args.rate, end, out))
+            for k in range(SENDERS)]
         for sender in senders:
             sender.start()
         return senders
     return load
 
 
-def full_load(stack: Stack, stop, out) -> list:
-    clients = [multiprocessing.Process(target=send_closed_loop, args=(stack.port, 10**7 + k, CLIENTS, stop, out))
+def full_load(stack: Stack, end, out) -> list:
+    clients = [multiprocessing.Process(target=send_closed_loop, args=(stack.port, 10**7 + k, CLIENTS, end, out))
                for k in range(CLIENTS)]
     for client in clients:
         client.start()
