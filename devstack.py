@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 
 from config.loader import load_directory
 from config.schema import Tenant
-from config.settings import Settings, load_settings
+from config.settings import GENERATED_TOKEN_FILES, Settings, load_settings
 from store.migrate import upgrade
 from store.redis import redis_url_of, start_embedded_redis
 
@@ -95,10 +95,12 @@ def prepare(environ: dict[str, str]) -> tuple[Settings, bool]:
 
 
 def ensure_demo_token(environ: dict[str, str], var_dir: Path) -> bool:
-    """Give the demo tenant an API token kept in var/, unless the environment has one."""
+    """Give the demo tenant an API token kept in var/, unless the environment has one.
+
+    Every command of this machine reads it from there too (config.settings)."""
     if environ.get(DEMO_TOKEN_VARIABLE):
         return False
-    path = var_dir / "harbor-api-token"
+    path = var_dir / GENERATED_TOKEN_FILES[DEMO_TOKEN_VARIABLE]
     if not path.exists():
         path.write_text(secrets.token_urlsafe(24))
         path.chmod(0o600)
@@ -122,20 +124,11 @@ def start_children(environ: dict[str, str], bind: str) -> list[Child]:
     redis_url = environ["REDIS_URL"]
     commands = {
         "web": ["-m", "gunicorn", "--workers", str(WEB_WORKERS), "--threads", str(WEB_THREADS), "--bind", bind,
-                "--access-logfile", "-", *no_control_socket(), "server:create_app()"],
+                "--access-logfile", "-", "server:create_app()"],  # with gunicorn.conf.py
         "worker": ["-m", "flask", "--app", "server", "worker"],
         "scheduler": ["-m", "rq.cli", "cron", "config/cron.py", "--url", redis_url],
     }
     return [start_child(name, args, environ) for name, args in commands.items()]
-
-
-def no_control_socket() -> list[str]:
-    """gunicorn 25.1+ opens a control socket in the home directory, one per user:
-    two dev stacks (or a benchmark beside one) would fight over it."""
-    from gunicorn.config import KNOWN_SETTINGS
-
-    known = any(setting.name == "control_socket_disable" for setting in KNOWN_SETTINGS)
-    return ["--no-control-socket"] if known else []
 
 
 def start_child(name: str, args: list[str], environ: dict[str, str]) -> Child:

@@ -31,6 +31,7 @@ class Runtime:
     settings: Settings
     db: Database
     tenants: TenantDirectory
+    schema_behind: bool = False  # a database other than SQLite, not yet migrated to this release
 
     @cached_property
     def redis(self) -> Redis:
@@ -58,8 +59,16 @@ def build_runtime(settings: Settings) -> Runtime:
 
         engine_for(settings)
     db = Database(settings.database_url)
-    bring_up_to_date(db)
-    return install_after_commit(Runtime(settings=settings, db=db, tenants=TenantDirectory(loaded.tenants)))
+    runtime = Runtime(settings=settings, db=db, tenants=TenantDirectory(loaded.tenants),
+                      schema_behind=bring_up_to_date(db))
+    return install_after_commit(runtime)
+
+
+def report_schema(runtime: Runtime) -> None:
+    """Log an error when the database is behind this release: at a web process's start,
+    and at the start of the commands that work on the data (not `db upgrade`)."""
+    if runtime.schema_behind:
+        log.error("the database is behind this release: run `flask --app server db upgrade`")
 
 
 def current_runtime() -> Runtime:

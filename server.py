@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import logging
 
+import click
 from flask import Flask
 
 from agents.understanding.classifier import warm_up
 from config.settings import Settings, load_settings
-from runtime import build_runtime
+from runtime import build_runtime, report_schema
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -20,8 +21,13 @@ def create_app(settings: Settings | None = None) -> Flask:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # Twilio's forms are a few kB
-    app.extensions["onward"] = build_runtime(settings or load_settings())
+    runtime = build_runtime(settings or load_settings())
+    app.extensions["onward"] = runtime
     warm_up()  # the intent classifier trains from its corpus now, not on the first text
+    # The command line builds the app before it knows the command; a database behind is
+    # reported by the commands that work on the data, not by `db upgrade` as it fixes it.
+    if click.get_current_context(silent=True) is None:
+        report_schema(runtime)
     register_blueprints(app)
     register_commands(app)
     return app

@@ -81,10 +81,15 @@ def make_tenants(count: int, people: int) -> TenantDirectory:
 
 
 def make_runtime(url: str, redis_url: str | None, var_dir: str, tenants: TenantDirectory) -> Runtime:
-    settings = load_settings({"DATABASE_URL": url, "REDIS_URL": redis_url or "", "ONWARD_VAR_DIR": var_dir})
-    runtime = install_after_commit(Runtime(settings=settings, db=Database(url), tenants=tenants))
+    """A runtime for the bench tenants on an emptied database and Redis db."""
+    runtime = open_runtime(url, redis_url, var_dir, tenants)
     empty(runtime)
     return runtime
+
+
+def open_runtime(url: str, redis_url: str | None, var_dir: str, tenants: TenantDirectory) -> Runtime:
+    settings = load_settings({"DATABASE_URL": url, "REDIS_URL": redis_url or "", "ONWARD_VAR_DIR": var_dir})
+    return install_after_commit(Runtime(settings=settings, db=Database(url), tenants=tenants))
 
 
 def empty(runtime: Runtime) -> None:

@@ -38,14 +38,15 @@ def free_port() -> int:
 
 
 def signed_bodies(count: int, offset: int) -> list[tuple[bytes, str]]:
-    validator = RequestValidator(TOKEN)
-    bodies = []
-    for i in range(offset, offset + count):
-        params = {"MessageSid": f"SM{i:032d}", "AccountSid": "AC" + "0" * 32, "From": STAFF[i % 4],
-                  "To": "+16175550100", "Body": "what is open for me?", "NumMedia": "0"}
-        signature = validator.compute_signature(PUBLIC_BASE_URL + "/twilio/sms", params)
-        bodies.append((urlencode(params).encode(), signature))
-    return bodies
+    return [signed_body(i, STAFF[i % 4], "what is open for me?") for i in range(offset, offset + count)]
+
+
+def signed_body(i: int, sender: str, text: str) -> tuple[bytes, str]:
+    """Inbound SMS number i (its MessageSid) to the demo tenant, and its signature."""
+    params = {"MessageSid": f"SM{i:032d}", "AccountSid": "AC" + "0" * 32, "From": sender,
+              "To": "+16175550100", "Body": text, "NumMedia": "0"}
+    signature = RequestValidator(TOKEN).compute_signature(PUBLIC_BASE_URL + "/twilio/sms", params)
+    return urlencode(params).encode(), signature
 
 
 def post(port: int, body: bytes, signature: str) -> float:
@@ -103,14 +104,17 @@ def percentile(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(len(values) * p))]
 
 
-def start_server(app: str, port: int, env: dict) -> subprocess.Popen:
+def start_server(app: str, port: int, env: dict, workers: int = 2) -> subprocess.Popen:
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning", app],
-        cwd=ROOT, env=env)
-    deadline = time.time() + 30
-    while time.time() < deadline:
+        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
+         app], cwd=ROOT, env=env)
+    deadline = time.time() + 120
+    while time.time() < deadline:  # until a worker answers: the socket listens before any has booted
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/healthz")
+            connection.getresponse().read()
+            connection.close()
             return process
         except OSError:
             time.sleep(0.1)
@@ -118,8 +122,9 @@ def start_server(app: str, port: int, env: dict) -> subprocess.Popen:
     raise RuntimeError(f"{app} did not start")
 
 
-def onward_env(var_dir: Path, redis_url: str) -> dict:
-    return {**os.environ, "ONWARD_VAR_DIR": str(var_dir), "DATABASE_URL": f"sqlite:///{var_dir}/onward.db",
+def onward_env(var_dir: Path, redis_url: str, database_url: str | None = None) -> dict:
+    return {**os.environ, "ONWARD_VAR_DIR": str(var_dir),
+            "DATABASE_URL": database_url or f"sqlite:///{var_dir}/onward.db",
             "REDIS_URL": redis_url, "PUBLIC_BASE_URL": PUBLIC_BASE_URL, "TWILIO_AUTH_TOKEN": TOKEN,
             "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_API_BASE_URL": "http://127.0.0.1:9",
             "HARBOR_API_TOKEN": "bench-api-token", "ONWARD_CONFIG_DIR": str(ROOT / "config" / "tenants")}

@@ -6,6 +6,7 @@ reason; a file with any problem is refused whole, the other files still load.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import combinations
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -50,31 +51,32 @@ def load_directory(path: Path, environ: Mapping[str, str]) -> LoadResult:
     problems: list[ConfigProblem] = []
     for file in files:
         try:
-            tenant = load_file(file, environ)
+            loaded[file.name] = load_file(file, environ)
         except ConfigError as exc:
             problems.extend(exc.problems)
-            continue
-        clash = _clash_with(tenant, file.name, loaded)
-        if clash:
-            problems.extend(clash)
-        else:
-            loaded[file.name] = tenant
-    return LoadResult(tuple(loaded.values()), tuple(problems))
+    clashes = list(_clashes(loaded))
+    refused = {clash.file for clash in clashes}
+    tenants = tuple(tenant for file, tenant in loaded.items() if file not in refused)
+    return LoadResult(tenants, tuple(problems + clashes))
 
 
 def load_file(file: Path, environ: Mapping[str, str]) -> Tenant:
+    """The file's tenant, or a ConfigError with every problem found in it, all in one go:
+    secrets and phones, then the schema, then the cross-checks (when the schema passed).
+    A field with a problem from an earlier stage gets no second one from a later stage."""
     name = file.name
     raw = _read_yaml(file)
     problems: list[ConfigProblem] = []
     data = _resolve_env(raw, environ, name, "", problems)
     _normalise_phones(data, name, problems)
-    if problems:
-        raise ConfigError(problems)
     try:
         tenant = Tenant.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError([_problem_from(name, err, data) for err in exc.errors()]) from exc
-    problems = [ConfigProblem(name, where, why) for where, why in cross_check(tenant)]
+        later = [_problem_from(name, err, data) for err in exc.errors()]
+    else:
+        later = [ConfigProblem(name, where, why) for where, why in cross_check(tenant)]
+    reported = {problem.field for problem in problems}
+    problems += [problem for problem in later if problem.field not in reported]
     if problems:
         raise ConfigError(problems)
     return tenant
@@ -156,21 +158,26 @@ def normalise_phone(value: str, country: str = "US") -> str | None:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _clash_with(tenant: Tenant, file: str, loaded: Mapping[str, Tenant]) -> list[ConfigProblem]:
-    return [ConfigProblem(file, field, reason) for field, reason in _clashes(tenant, loaded)]
+def _clashes(loaded: Mapping[str, Tenant]) -> Iterator[ConfigProblem]:
+    """Both files of every pair that share a tenant id, a number or an API token.
+
+    Both are refused: which one should have it is for the operator to say, not the
+    alphabetical order of the file names."""
+    for (file, tenant), (other_file, other) in combinations(loaded.items(), 2):
+        for field, other_field, what in _shared(tenant, other):
+            yield ConfigProblem(file, field, f"{what} is also claimed by {other_file}: both files are refused")
+            yield ConfigProblem(other_file, other_field, f"{what} is also claimed by {file}: both files are refused")
 
 
-def _clashes(tenant: Tenant, loaded: Mapping[str, Tenant]) -> Iterator[tuple[str, str]]:
-    """What this tenant shares with those loaded before it: the id, a number, the API token."""
-    for other_file, other in loaded.items():
-        owner = f"tenant {other.tenant!r} ({other_file})"
-        if other.tenant == tenant.tenant:
-            yield "tenant", f"{tenant.tenant!r} is already defined in {other_file}"
-        for i, number in enumerate(tenant.numbers):
-            if number in other.numbers:
-                yield f"numbers[{i}]", f"{number} is already owned by {owner}"
-        if other.api_token == tenant.api_token:
-            yield "api_token", f"is already the token of {owner}"
+def _shared(tenant: Tenant, other: Tenant) -> Iterator[tuple[str, str, str]]:
+    """(field in tenant, field in other, what) for each thing two tenants must not share."""
+    if tenant.tenant == other.tenant:
+        yield "tenant", "tenant", f"tenant id {tenant.tenant!r}"
+    for i, number in enumerate(tenant.numbers):
+        if number in other.numbers:
+            yield f"numbers[{i}]", f"numbers[{other.numbers.index(number)}]", number
+    if tenant.api_token == other.api_token:
+        yield "api_token", "api_token", "the API token"
 
 
 # Pydantic's messages, reworded where they would puzzle someone editing a YAML file.

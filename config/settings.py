@@ -12,6 +12,10 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_SEND_RETRY_INTERVALS = (30, 120, 600, 1800, 3600)
 # The model language understanding asks when OPENAI_API_KEY is set (OPENAI_MODEL overrides).
 DEFAULT_OPENAI_MODEL = "gpt-4o-mini"
+# Tokens `python server.py` generates when their variable is unset, kept under var/ so
+# every process and command of this machine (config check, simulate, the worker) reads
+# the same one: variable -> file name.
+GENERATED_TOKEN_FILES = {"HARBOR_API_TOKEN": "harbor-api-token"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,7 @@ class Settings:
 def load_settings(environ: dict[str, str] | None = None, **overrides) -> Settings:
     env = dict(os.environ if environ is None else environ)
     var_dir = Path(env.get("ONWARD_VAR_DIR") or PROJECT_DIR / "var").resolve()
+    env = with_generated_tokens(env, var_dir)
     values = dict(
         database_url=env.get("DATABASE_URL") or f"sqlite:///{var_dir / 'onward.db'}",
         redis_url=env.get("REDIS_URL") or None,
@@ -61,6 +66,13 @@ def load_settings(environ: dict[str, str] | None = None, **overrides) -> Setting
     )
     values.update(overrides)
     return Settings(**values)
+
+
+def with_generated_tokens(env: dict[str, str], var_dir: Path) -> dict[str, str]:
+    """The environment, with each generated token found under var/ whose variable is unset."""
+    found = {variable: (var_dir / file).read_text().strip() for variable, file in GENERATED_TOKEN_FILES.items()
+             if not env.get(variable) and (var_dir / file).is_file()}
+    return {**env, **found}
 
 
 def dev_auth_token(var_dir: Path) -> str:

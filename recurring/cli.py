@@ -7,7 +7,7 @@ import click
 from flask.cli import with_appcontext
 
 from recurring.scheduler import tick
-from runtime import current_runtime
+from runtime import current_runtime, report_schema
 from store.db import utcnow
 
 
@@ -35,5 +35,7 @@ class AwareDateTime(click.ParamType):
 @with_appcontext
 def tick_command(now: datetime | None) -> None:
     """Run one scheduler pass and print what it did."""
-    result = tick(current_runtime(), now or utcnow())
+    runtime = current_runtime()
+    report_schema(runtime)
+    result = tick(runtime, now or utcnow())
     click.echo(result.describe())

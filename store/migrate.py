@@ -29,22 +29,22 @@ def upgrade(database_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(database_url), revision)
 
 
-def bring_up_to_date(db: Database) -> None:
+def bring_up_to_date(db: Database) -> bool:
     """At start: a SQLite database (one machine's) is migrated on the spot, one process at a
     time; elsewhere migrating is a release step (`flask db upgrade`), so a database behind
-    the code is only reported, and nothing is changed."""
+    the code is left as it is. True when it is behind (runtime.report_schema says so)."""
     try:
         _ensure_sqlite_dir(db.url)
         if _current(db):
-            return
+            return False
     except (OSError, SQLAlchemyError) as exc:  # down at start: the app still starts, /healthz says so
         log.error("database unreachable at start: %s", exc)
-        return
-    if db.url.startswith("sqlite"):
-        with db.writer_turn():
-            upgrade(db.url)
-    else:
-        log.error("the database is behind this release: run `flask --app server db upgrade`")
+        return False
+    if not db.url.startswith("sqlite"):
+        return True
+    with db.writer_turn():
+        upgrade(db.url)
+    return False
 
 
 def _current(db: Database) -> bool:

@@ -1,9 +1,11 @@
 """`flask --app server simulate` against a stand-in Twilio webhook on a real socket."""
 from __future__ import annotations
 
+import logging
 import re
 import socket
 import threading
+from pathlib import Path
 
 import pytest
 import requests
@@ -11,7 +13,10 @@ from twilio.request_validator import RequestValidator
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+from config.settings import load_settings
 from conversation.simulate import replies_in, simulate_command
+from devstack import ensure_demo_token
+from server import create_app
 from tests.conftest import HARBOR_NUMBER, PUBLIC_BASE_URL
 
 TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response><Message>{}</Message></Response>'
@@ -122,3 +127,21 @@ def test_serves_media_at_a_twilio_like_path(runner, serve, stub, tmp_path):
 ])
 def test_reads_the_messages_of_twiml(twiml, replies):
     assert replies_in(twiml) == replies
+
+
+def test_a_second_terminal_reads_the_token_the_dev_stack_generated(env, serve, caplog):
+    """`python server.py` without HARBOR_API_TOKEN keeps a generated one under var/; simulate,
+    run beside it without the variable, loads the demo tenant with it and logs no refusal."""
+    var_dir = Path(env["ONWARD_VAR_DIR"])
+    var_dir.mkdir(parents=True)
+    ensure_demo_token({}, var_dir)
+    with caplog.at_level(logging.ERROR):
+        app = create_app(load_settings({**env, "HARBOR_API_TOKEN": ""}))
+    stub = StubWebhook(app.extensions["onward"].settings.signing_token)
+
+    result = simulate(app.test_cli_runner(), serve(stub), "hi")
+
+    assert result.exit_code == 0, result.output
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert "harbor-barbers" in [t.tenant for t in app.extensions["onward"].tenants]
+    app.extensions["onward"].db.dispose()

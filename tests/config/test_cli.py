@@ -13,6 +13,7 @@ from click.testing import Result
 from flask import Flask
 
 from config.cli import check_command
+from devstack import ensure_demo_token
 from config.loader import load_file
 from config.settings import load_settings
 from tests.config import ENV, changed, example, write_tenant
@@ -138,3 +139,57 @@ def test_a_tenants_own_templates_are_checked_against_onwards(check, tmp_path):
         "error: harbor-barbers.yaml: templates: es.offer: {dia} is not a field of this template "
         "(it has {price}, {reply}, {service}, {when}); en.hello: not a template Onward has; "
         "fr: not a language Onward writes (en, es)"]
+
+
+def test_two_files_claiming_one_number_are_both_refused_naming_both(check):
+    write_tenant(check.config_dir, example(), "a-harbor.yaml")
+    write_tenant(check.config_dir, changed("tenant", "harbor-copy") | {"api_token": "another-token"}, "b-copy.yaml")
+
+    result = check()
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "error: a-harbor.yaml: numbers[0]: +16175550100 is also claimed by b-copy.yaml: both files are refused",
+        "error: b-copy.yaml: numbers[0]: +16175550100 is also claimed by a-harbor.yaml: both files are refused"]
+
+
+def test_every_problem_of_a_file_is_printed_in_one_run(check, tmp_path):
+    """Secrets and phones, the schema, and (once the schema passes) every cross-check."""
+    broken_schema = changed("timezon", "UTC")
+    broken_schema["people"][1]["phone"] = "12"
+    broken_schema["tasks"][0]["proof"] = "video"
+    broken_checks = changed("tasks[0].owner", "zed")
+    broken_checks["people"][1]["phone"] = "12"
+    broken_checks["tasks"][1]["backup"] = "zed"
+    write_tenant(tmp_path, broken_schema, "schema.yaml")
+    write_tenant(tmp_path, broken_checks, "checks.yaml")
+
+    result = check(str(tmp_path / "schema.yaml"), environ={})
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: schema.yaml: api_token: environment variable HARBOR_API_TOKEN is not set",
+        "error: schema.yaml: people[1].phone: '12' is not a valid phone number for US",
+        "error: schema.yaml: tasks[0].proof: 'video' is not a proof: use photo, text, none or {number: {min, max, unit}}",
+        "error: schema.yaml: timezon: is not a known field"]
+
+    result = check(str(tmp_path / "checks.yaml"), environ={})
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "error: checks.yaml: api_token: environment variable HARBOR_API_TOKEN is not set",
+        "error: checks.yaml: people[1].phone: '12' is not a valid phone number for US",
+        "error: checks.yaml: tasks[0].owner: unknown person 'zed'",
+        "error: checks.yaml: tasks[1].backup: unknown person 'zed'"]
+
+
+def test_the_token_the_dev_stack_generated_is_read_from_the_var_dir(check):
+    """`python server.py` keeps the demo tenant's token under var/ when HARBOR_API_TOKEN is
+    unset; `config check` in another terminal finds it there, as the server's processes do."""
+    write_tenant(check.config_dir, example())
+    check.var_dir.mkdir()
+    ensure_demo_token({}, check.var_dir)
+
+    result = check(environ={})
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [OK_HARBOR]

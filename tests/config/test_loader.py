@@ -232,38 +232,47 @@ def test_a_bad_file_is_refused_and_the_good_one_still_loads(tmp_path):
     assert result.problems == (ConfigProblem("a-broken.yaml", "tasks[0].owner", "unknown person 'zed'"),)
 
 
-def test_a_number_owned_by_two_tenants_refuses_the_second_file(tmp_path):
+def test_a_number_claimed_by_two_files_refuses_both(tmp_path):
     write_tenant(tmp_path, example(), "a-harbor.yaml")
-    write_tenant(tmp_path, other_shop(numbers=["617 555 0100"]), "b-other.yaml")
+    write_tenant(tmp_path, other_shop(numbers=["+1 617 555 0111", "617 555 0100"]), "b-other.yaml")
 
     result = load_directory(tmp_path, BOTH_ENV)
 
-    assert [t.tenant for t in result.tenants] == ["harbor-barbers"]
-    assert result.problems == (ConfigProblem(
-        "b-other.yaml", "numbers[0]", "+16175550100 is already owned by tenant 'harbor-barbers' (a-harbor.yaml)"),)
+    assert result.tenants == ()
+    assert result.problems == (
+        ConfigProblem("a-harbor.yaml", "numbers[0]",
+                      "+16175550100 is also claimed by b-other.yaml: both files are refused"),
+        ConfigProblem("b-other.yaml", "numbers[1]",
+                      "+16175550100 is also claimed by a-harbor.yaml: both files are refused"))
 
 
-def test_the_same_tenant_id_in_two_files_refuses_the_second(tmp_path):
+def test_the_same_tenant_id_in_two_files_refuses_both(tmp_path):
     write_tenant(tmp_path, example(), "a-harbor.yaml")
     write_tenant(tmp_path, other_shop(tenant="harbor-barbers"), "b-copy.yaml")
+    write_tenant(tmp_path, other_shop(tenant="third", numbers=["+1 617 555 0122"], api_token="third-token"),
+                 "c-third.yaml")
 
     result = load_directory(tmp_path, BOTH_ENV)
 
-    assert [t.tenant for t in result.tenants] == ["harbor-barbers"]
+    assert [t.tenant for t in result.tenants] == ["third"]
     assert result.problems == (
-        ConfigProblem("b-copy.yaml", "tenant", "'harbor-barbers' is already defined in a-harbor.yaml"),)
+        ConfigProblem("a-harbor.yaml", "tenant",
+                      "tenant id 'harbor-barbers' is also claimed by b-copy.yaml: both files are refused"),
+        ConfigProblem("b-copy.yaml", "tenant",
+                      "tenant id 'harbor-barbers' is also claimed by a-harbor.yaml: both files are refused"))
 
 
-def test_two_tenants_with_one_api_token_refuses_the_second(tmp_path):
+def test_two_tenants_with_one_api_token_are_both_refused(tmp_path):
     write_tenant(tmp_path, example(), "a-harbor.yaml")
     write_tenant(tmp_path, other_shop(api_token="env:HARBOR_API_TOKEN"), "b-other.yaml")
 
     result = load_directory(tmp_path, BOTH_ENV)
 
-    assert [t.tenant for t in result.tenants] == ["harbor-barbers"]
-    assert result.problems == (ConfigProblem(
-        "b-other.yaml", "api_token", "is already the token of tenant 'harbor-barbers' (a-harbor.yaml)"),)
-    assert TOKEN not in str(result.problems[0])
+    assert result.tenants == ()
+    assert [(p.file, p.field) for p in result.problems] == [("a-harbor.yaml", "api_token"),
+                                                              ("b-other.yaml", "api_token")]
+    assert "the API token is also claimed by b-other.yaml" in result.problems[0].reason
+    assert TOKEN not in str(result.problems)
 
 
 def test_an_empty_directory_is_a_problem(tmp_path):
