@@ -48,8 +48,8 @@ def start_worker(env: dict[str, str], log_path: Path, maintenance: int) -> subpr
 
 
 def kill(process: subprocess.Popen) -> None:
-    """kill -9 the worker and everything under it: RQ's work horse leaves the worker's
-    process group (setpgrp), so it is found through /proc."""
+    """kill -9 the worker and everything under it (its process group, and anything that left
+    the group, found through /proc)."""
     pids = descendants(process.pid)
     try:
         os.killpg(process.pid, signal.SIGKILL)
@@ -75,15 +75,14 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-def work_horse(pid: int) -> int | None:
-    """The worker's work horse (a child in a process group of its own), while it runs a job."""
-    for child in descendants(pid):
-        try:
-            if os.getpgid(child) == child:
-                return child
-        except ProcessLookupError:
-            pass
-    return None
+def busy_pids(redis_url: str) -> set[int]:
+    """The pids of the workers running a job now, as they report it to RQ (Onward's workers run
+    jobs in their own process: there is no work horse to look for)."""
+    from redis import Redis
+    from rq import Worker
+
+    with Redis.from_url(redis_url) as connection:
+        return {worker.pid for worker in Worker.all(connection=connection) if worker.get_state() == "busy"}
 
 
 class WorkerPool:
@@ -102,7 +101,8 @@ class WorkerPool:
     def kill_one(self, chance: random.Random) -> bool:
         """kill -9 a random worker that is running a job, and start a replacement; False
         when none is (they are starting up, or idle)."""
-        busy = [p for p in self.processes if work_horse(p.pid)]
+        running = busy_pids(self.env["REDIS_URL"])
+        busy = [p for p in self.processes if p.pid in running]
         if not busy:
             return False
         victim = chance.choice(busy)
