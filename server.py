@@ -23,7 +23,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # Twilio's forms are a few kB
     runtime = build_runtime(settings or load_settings())
     app.extensions["onward"] = runtime
-    warm_up()  # the intent classifier trains from its corpus now, not on the first text
+    warm_up(runtime.settings.var_dir)  # the intent classifier trains (or loads) now, not on the first text
     # The command line builds the app before it knows the command; a database behind is
     # reported by the commands that work on the data, not by `db upgrade` as it fixes it.
     if click.get_current_context(silent=True) is None:

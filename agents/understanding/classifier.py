@@ -5,12 +5,18 @@
 
 Two logistic regressions, one for customers and one for the tenant's people, learn from
 agents/understanding/corpus/ (the training split; never the dev or test sets). They are trained by
-this code the first time a process asks (half a second on 2 cores; create_app starts it), so
-nothing is downloaded and nothing binary is kept in the repository. What the text can't say is added as marker words:
+this code the first time a process asks (half a second on 2 cores; create_app starts it) and
+kept under var/models for the next start, so nothing is downloaded and nothing binary is kept
+in the repository. What the text can't say is added as marker words:
 a photo came with it, the sender is an owner or manager, Onward's last text asked a question.
 """
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import logging
+import os
+import pickle
 import re
 import threading
 from collections import Counter
@@ -19,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+import sklearn
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import SGDClassifier
 from sklearn.pipeline import make_pipeline, make_union
@@ -26,6 +33,7 @@ from sklearn.pipeline import make_pipeline, make_union
 from agents.understanding.examples import CORPUS, Labelled, load_labelled
 from agents.understanding.text import fold
 
+log = logging.getLogger(__name__)
 DIGITS = re.compile(r"\d")
 ASKED = re.compile(r"\?\s*$|\breply (?:yes|y|c)\b|\bwhich one\b|\b(?:ok|okay)\?", re.IGNORECASE)
 DECIDERS = ("owner", "manager")
@@ -102,6 +110,7 @@ CORPUS_ROLES = {"dana": "owner", "marco": "manager", "lena": "staff", "sam": "st
 
 
 TRAINING = threading.Lock()  # one training per process, however many threads ask at first
+SAVED: list[Path] = []  # where trained models are kept between starts (warm_up sets it: var/models)
 
 
 def classifier(corpus: Path = CORPUS) -> IntentClassifier:
@@ -112,9 +121,46 @@ def classifier(corpus: Path = CORPUS) -> IntentClassifier:
 
 @lru_cache(maxsize=1)
 def _trained(corpus: Path) -> IntentClassifier:
-    return IntentClassifier(load_labelled(corpus), CORPUS_ROLES)
+    """The model saved for this very corpus and scikit-learn, else trained now and saved: of
+    several processes starting at once (web workers, RQ workers) one trains, the rest load."""
+    if not SAVED:
+        return IntentClassifier(load_labelled(corpus), CORPUS_ROLES)
+    path = SAVED[0] / f"intent-{_fingerprint(corpus)}.pickle"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.parent / "training.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the others wait the second it takes, then load
+        if path.exists():
+            try:
+                return pickle.loads(path.read_bytes())
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError) as exc:
+                log.warning("a saved intent model could not be read, training anew: %s", exc)
+        trained = IntentClassifier(load_labelled(corpus), CORPUS_ROLES)
+        _save(trained, path)
+        return trained
 
 
-def warm_up() -> None:
-    """Train in the background, so a web worker's first text doesn't wait and a CLI command doesn't either."""
+def _fingerprint(corpus: Path) -> str:
+    digest = hashlib.sha256(f"{sklearn.__version__} {Path(__file__).read_bytes()!r}".encode())
+    for file in sorted(corpus.glob("*.yaml")):
+        digest.update(file.name.encode() + file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _save(trained: IntentClassifier, path: Path) -> None:
+    try:
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(pickle.dumps(trained))
+        os.replace(partial, path)  # whole or not at all, whoever else writes it at the same time
+        for old in path.parent.glob("intent-*.pickle"):
+            if old != path:  # a model of an earlier corpus or release
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.warning("the intent model could not be saved (it is trained again at the next start): %s", exc)
+
+
+def warm_up(var_dir: Path | None = None) -> None:
+    """Train (or load) in the background, so a web worker's first text doesn't wait and a CLI
+    command doesn't either. `var_dir`: where the trained model is kept between starts."""
+    if var_dir is not None and not SAVED:
+        SAVED.append(var_dir / "models")
     threading.Thread(target=classifier, name="train-intent-classifier", daemon=True).start()

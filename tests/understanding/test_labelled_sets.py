@@ -49,3 +49,29 @@ def test_the_training_split_is_read(train):
     """A training figure (the classifier saw these texts): it shows the learning took, nothing more."""
     assert train.intent_accuracy >= 0.97, "\n".join(train.misses)
     assert train.misread_rate <= 0.005, "\n".join(train.misreads)
+
+
+def test_a_trained_model_is_kept_for_the_next_start_and_refreshed_when_the_corpus_changes(tmp_path, monkeypatch):
+    from agents.understanding import classifier as learned
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for file in sorted(learned.CORPUS.glob("customers*.yaml"))[:2] + sorted(learned.CORPUS.glob("people*.yaml"))[:2]:
+        (corpus / file.name).write_bytes(file.read_bytes())
+    monkeypatch.setattr(learned, "SAVED", [tmp_path / "models"])
+    learned._trained.cache_clear()
+    try:
+        first = learned._trained(corpus)
+        [saved] = (tmp_path / "models").glob("intent-*.pickle")
+        learned._trained.cache_clear()
+        again = learned._trained(corpus)  # loaded, not trained: the same answers
+        features = learned.Features("can I get a haircut tomorrow at 3", "customers")
+        assert again.probabilities(features) == first.probabilities(features)
+        (corpus / "more.yaml").write_text('now: "2026-11-23T10:00:00-05:00"\ntenant: harbor-barbers\n'
+                                          'messages:\n  - {text: "can I get the usual", intent: book}\n')
+        learned._trained.cache_clear()
+        learned._trained(corpus)
+        [renewed] = (tmp_path / "models").glob("intent-*.pickle")
+        assert renewed != saved  # a new corpus: trained anew, the old model gone
+    finally:
+        learned._trained.cache_clear()
