@@ -20,6 +20,7 @@ from agents.staff_intent import DONE as DONE_WORDS
 from agents.understanding.faq import match_faq
 from agents.understanding.numbers import reading_in
 from agents.understanding.result import STATE_CHANGING, Understanding
+from agents.understanding.staff import is_owner
 from agents.understanding.tasks import match_person, match_task, tasks_of
 from agents.understanding.tenant_examples import vote
 from agents.understanding.text import fold, words
@@ -58,7 +59,7 @@ def blend(ask, heard: Understanding, probabilities: dict[str, float]) -> Underst
     confidence = round(min(1.0, scores[intent]), 3)
     result = replace(heard, confidence=confidence) if intent == heard.intent else _reread(ask, heard, intent,
                                                                                           confidence)
-    if result.confidence < FLOOR and result.intent != "unclear" and not _coded(result):
+    if result.confidence < FLOOR and result.intent != "unclear":
         return replace(result, intent="unclear")
     if result.intent in STATE_CHANGING and (result.confidence < ACT or _held_back(ask.text, result.intent)):
         return replace(result, intent="unclear", unsure_of=result.intent)
@@ -87,7 +88,7 @@ def _scores(ask, heard: Understanding, probabilities: dict[str, float]) -> dict[
 
 
 def _allowed(ask, probabilities: dict[str, float]) -> set[str]:
-    if ask.person is None or ask.person.role in ("owner", "manager"):
+    if ask.person is None or is_owner(ask.person):
         return set(probabilities)
     return set(probabilities) - DECIDER_ONLY
 
@@ -102,7 +103,7 @@ def _reread(ask, heard: Understanding, intent: str, confidence: float) -> Unders
     if ask.person is None:
         faq = match_faq(ask.tenant.faq, fold(ask.text)) if intent == "faq" else None
         return replace(heard, intent=intent, faq=faq, confidence=confidence, engine="rules")
-    tasks = tasks_of(ask.tenant.tasks, ask.person, ask.person.role in ("owner", "manager"), ask.open_tasks)
+    tasks = tasks_of(ask.tenant.tasks, ask.person, is_owner(ask.person), ask.open_tasks)
     code = _code(ask.text) if intent in CODED else None
     person = _person(ask, intent)
     return Understanding(intent=intent, task=match_task(tasks, ask.text), code=code, person=person,
@@ -151,7 +152,7 @@ def _checked_number(ask, heard: Understanding) -> Understanding:
 
 
 def _asks_reading(ask, task_id: str | None) -> bool:
-    tasks = tasks_of(ask.tenant.tasks, ask.person, ask.person.role in ("owner", "manager"), ask.open_tasks)
+    tasks = tasks_of(ask.tenant.tasks, ask.person, is_owner(ask.person), ask.open_tasks)
     if task_id is not None:
         tasks = tuple(t for t in tasks if t.id == task_id)
     return any(proof_kind(t) == "number" for t in tasks)

@@ -30,13 +30,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import SGDClassifier
 from sklearn.pipeline import make_pipeline, make_union
 
+from agents.owner_intent import OWNER_ROLES
 from agents.understanding.examples import CORPUS, Labelled, load_labelled
 from agents.understanding.text import fold
 
 log = logging.getLogger(__name__)
 DIGITS = re.compile(r"\d")
 ASKED = re.compile(r"\?\s*$|\breply (?:yes|y|c)\b|\bwhich one\b|\b(?:ok|okay)\?", re.IGNORECASE)
-DECIDERS = ("owner", "manager")
 TOKENS = r"(?u)\b\w+\b|[^\w\s]"  # words, and every other sign alone: "?", "👍", "$"
 
 
@@ -49,7 +49,7 @@ class Features:
     recent: tuple[str, ...] = ()
 
     def document(self) -> str:
-        markers = [m for m, on in (("zzphoto", self.media), ("zzdecider", self.role in DECIDERS),
+        markers = [m for m, on in (("zzphoto", self.media), ("zzdecider", self.role in OWNER_ROLES),
                                    ("zzasked", bool(self.recent) and ASKED.search(self.recent[-1])),
                                    ("zzempty", not self.text.strip())) if on]
         return " ".join([DIGITS.sub("9", fold(self.text)), *markers])

@@ -65,9 +65,10 @@ class RulesEngine:
             heard = understand_staff(ask.tenant, ask.person, ask.text, ask.has_media, ask.open_tasks)
         else:
             heard = understand_customer(ask.tenant, ask.text, ask.now, ask.recent)
-        if is_injection(ask.text) or is_garbled(fold(ask.text)):
+        folded = fold(ask.text)
+        if INJECTION.search(folded) or is_garbled(folded):
             return heard  # never read into: what looks like a word to the classifier here is noise
-        if ask.person is None and reply_letter(fold(ask.text)):
+        if ask.person is None and reply_letter(folded):
             return heard  # "R, sorry": the letter the reminder asked for says it all
         return blend(ask, heard, classifier().probabilities(_features(ask)))
 
