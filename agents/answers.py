@@ -22,6 +22,7 @@ from agents.context import ExecutionContext
 from agents.person_intent import heard_in
 from agents.staff import StaffAgent
 from agents.understanding import Understanding
+from agents.understanding.staff import ANSWER_LETTERS
 from config.schema import Person
 from confirmations.length import shorten
 from recurring.codes import CodeRow, closed_text, item_for_code, open_codes
@@ -34,7 +35,6 @@ from store.models import Finding, Run
 LISTED = 4
 ACTIONS = frozenset({"take", "excuse", "reassign", "done"})
 BARE = frozenset({"take", "excuse", "reassign"})  # answers that may name no code: "excuse it"
-LETTERS = {"take": "t", "excuse": "x", "reassign": "r"}
 EXAMPLES = {"take": "", "excuse": " and why", "reassign": " and a name"}
 NEEDS_PROOF = {"photo": "{n}d with the photo", "number": "{n}d and the reading, e.g. {n}d 38",
                "text": "{n}d and a short note"}
@@ -90,7 +90,7 @@ class AnswersAgent:
         if len(items) == 1:
             return items[0]
         if items:
-            letter = LETTERS[answer.intent]
+            letter = ANSWER_LETTERS[answer.intent]
             ctx.reply(fit(f"Which one? {listing(session, ctx, items)}. Reply with its number and {letter}, "
                           f"e.g. {items[0].number}{letter}{EXAMPLES[answer.intent]}. Nothing changed."))
             ctx.outcome = "asked_which_item"

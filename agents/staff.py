@@ -82,7 +82,7 @@ class StaffAgent:
 
     def _steps(self, ctx: ExecutionContext, session: Session, heard: Understanding) -> None:
         runs = _my_runs(ctx, session)
-        run = (_named(runs, heard.task) or runs or [None])[0]
+        run = _named_or_first(runs, heard.task)
         ctx.outcome = "steps_sent"
         if run is None:
             ctx.reply(NOTHING_OPEN)
@@ -113,7 +113,7 @@ class StaffAgent:
     def _unclear(self, ctx: ExecutionContext, session: Session, heard: Understanding) -> None:
         if heard.unsure_of in UNSURE:  # it may have been a state change: ask, change nothing
             runs = _my_runs(ctx, session)
-            run = (_named(runs, heard.task) or runs or [None])[0]
+            run = _named_or_first(runs, heard.task)
             ctx.reply(UNSURE[heard.unsure_of](ctx.tenant.task(run.task) if run else None))
             ctx.outcome = "asked_to_confirm"
             return
@@ -325,6 +325,11 @@ def _clock(ctx: ExecutionContext, moment: datetime) -> str:
     local, today = moment.astimezone(ctx.tenant.zone), ctx.now.astimezone(ctx.tenant.zone).date()
     clock = local.strftime("%I:%M %p").lstrip("0")
     return clock if local.date() == today else f"{local:%a} {clock}"
+
+
+def _named_or_first(runs: list[Run], task: str | None) -> Run | None:
+    """The run of the task the text named, else the first open one, else none."""
+    return (_named(runs, task) or runs or [None])[0]
 
 
 def _note(text: str, task: Task, run: Run) -> str:
