@@ -72,7 +72,7 @@ def advance_escalations(runtime: Runtime, now: datetime) -> EscalationCounts:
                               .order_by(Run.id)).all()
     counts = EscalationCounts()
     for batch in _chunks(ids, BATCH):
-        with runtime.db.session() as session:
+        with runtime.db.session(bulk=True) as session:
             counts += advance_batch(session, runtime.tenants, batch, now)
     return counts
 
