@@ -17,6 +17,7 @@ from typing import Protocol
 
 from agents.understanding.blend import blend
 from agents.understanding.classifier import Features, classifier
+from agents.understanding.numbers import spells_a_number
 from agents.understanding.prompt import build_prompt
 from agents.understanding.proposal import InvalidProposal, read_proposal
 from agents.understanding.result import Understanding
@@ -113,9 +114,14 @@ class ModelEngine:
 
 def incomplete(ask: Ask, heard: Understanding) -> bool:
     """A done the rules can't tie to a proof: no photo, no reading, no task, no code or line named
-    ("fridge is sitting at thirty eight", "took care of the register"): worth the model's reading."""
+    ("took care of the register"), or a number in words the rules couldn't read ("drawer counted,
+    one thousand two fifty"): worth the model's reading."""
+    if heard.intent != "done" or ask.has_media:
+        return False
+    if heard.number is None and spells_a_number(ask.text):
+        return True
     named = (heard.number, heard.task, heard.code, heard.pick)
-    return heard.intent == "done" and not ask.has_media and named == (None,) * 4 and len(ask.text.split()) > 2
+    return named == (None,) * 4 and len(ask.text.split()) > 2
 
 
 def is_injection(text: str) -> bool:

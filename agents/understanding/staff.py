@@ -19,6 +19,7 @@ from dataclasses import replace
 
 from agents.owner_intent import OWNER_ROLES, OwnerAsk, parse_owner_text
 from agents.staff_intent import Command, parse_command
+from agents.understanding.numbers import with_spelled_reading
 from agents.understanding.result import Understanding
 from agents.understanding.signals import INJECTION
 from agents.understanding.tasks import match_person, match_task, tasks_of
@@ -62,7 +63,7 @@ def understand_staff(tenant: Tenant, person: Person, text: str, has_media: bool 
     folded = fold(text)
     if NOT_YET.search(folded):
         return Understanding(intent="not_yet", task=match_task(tasks, text), confidence=LIKELY)
-    heard = _from_command(parse_command(text, has_media), tasks, text)
+    heard = _from_command(parse_command(with_spelled_reading(text), has_media), tasks, text)
     if heard.intent == "tasks" and owner and not tasks_of(tenant.tasks, person, False):
         return replace(heard, intent="today")  # nothing of their own: the business's view of today
     return heard if heard.intent != "unclear" else _extra(tenant, text, folded, tasks, owner, heard)

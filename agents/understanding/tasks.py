@@ -12,6 +12,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from agents.understanding.task_lexicon import related_words
 from agents.understanding.text import fold, words
 from config.schema import Person, Task
 
@@ -43,7 +44,8 @@ def match_task(tasks: tuple[Task, ...], text: str) -> str | None:
 
 def _hits(said: set[str], task: Task) -> int:
     names = _stems(task_words(task))
-    return sum(1 for w in said if w in names or _close(w, names))
+    related = _stems(related_words(task_words(task)))  # "fridge" for a cooler, exactly: not "bridge"
+    return sum(1 for w in said if w in names or w in related or _close(w, names))
 
 
 def _close(word: str, names: set[str]) -> bool:
