@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from flask import abort, render_template, request
+from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -54,16 +55,18 @@ def today():
 def today_live():
     """The Today fragment, or 204 when it is the one the page already shows."""
     fields = page_of_today(signed())
-    html = render_template("console/_today_live.html", **fields)
-    return ("", 204) if fields["version"] == request.args.get("version") else html
+    if fields["version"] == request.args.get("version"):
+        return "", 204
+    return render_template("console/_today_live.html", **fields)
 
 
 def page_of_today(who: SignedIn) -> dict:
     with current_runtime().db.session() as session:
         found = today_of(session, who, clock.now())
-    fields = {"day": found, "who": who, "zone": who.tenant.zone, "proof_kind": proof_kind_of(who)}
-    fields["version"] = version_of(render_template("console/_today_runs.html", **fields))
-    return fields
+    fields = {"day": found, "who": who, "zone": who.tenant.zone, "proof_kind": proof_kind_of(who),
+              "names": {p.id: p.name for p in who.tenant.people}}
+    runs_html = Markup(render_template("console/_today_runs.html", **fields))
+    return {**fields, "runs_html": runs_html, "version": version_of(runs_html)}
 
 
 def version_of(html: str) -> str:
