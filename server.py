@@ -34,6 +34,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
+    from console import console
     from conversation.api import api
     from conversation.booking_api import booking_api
     from conversation.calendar import calendar_feed
@@ -47,6 +48,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health)
     app.register_blueprint(payments)
     app.register_blueprint(calendar_feed)
+    app.register_blueprint(console)  # the operator console, /console/ (sign-in by phone)
 
 
 def register_commands(app: Flask) -> None:

@@ -370,3 +370,33 @@ class PaymentEvent(Base):
     booking_id: Mapped[int | None] = mapped_column(ForeignKey("bookings.id"))
     outcome: Mapped[str] = mapped_column(String(32))
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ConsoleCode(Base):
+    """The sign-in code last texted to a phone for the operator console (console/signin.py):
+    one row per phone, kept hashed. A phone no tenant knows gets a row too (and no text),
+    so wrong tries and lockouts look the same whoever asks."""
+
+    __tablename__ = "console_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(Phone, unique=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    sent_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    failures: Mapped[int] = mapped_column(default=0)  # wrong tries since the last code or lockout
+    locked_until: Mapped[datetime | None]
+
+
+class ConsoleSession(Base):
+    """A signed-in console session: the cookie holds a random token, this row its hash.
+    Sign-out sets ended_at, so a copied cookie is refused from then on."""
+
+    __tablename__ = "console_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    phone: Mapped[str] = mapped_column(Phone)
+    tenant: Mapped[str | None] = mapped_column(Tenant)  # NULL until the person picks a business
+    person: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]

@@ -1,0 +1,117 @@
+"""Benchmark: the operator console's pages rendered server-side for a busy tenant.
+
+    .venv/bin/python bench/console.py [--database-url postgresql+psycopg://...] [--runs 1000] [--requests 100]
+
+Harbor Street Barbers (config/tenants) gets `--runs` runs today, spread over its tasks
+and the five states: the done ones with a proof (a photo path, a reading or a note), a
+tenth of the open ones escalated (with a step, as the tick writes it), plus a few open
+findings. The owner's session is opened directly (no text), and each page in PAGES is
+requested through the Flask test client `--requests` times after a warm-up; the figures
+are per request, whole (session lookup, queries, template). Target: p95 under 150 ms.
+
+To time another page, add it to PAGES (and seed its rows in a function beside seed_runs).
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from config.settings import load_settings  # noqa: E402
+from console.access import COOKIE  # noqa: E402
+from console.signin import memberships, open_session  # noqa: E402
+from server import create_app  # noqa: E402
+from store.models import Escalation, Finding, Proof, Run  # noqa: E402
+
+TENANT, OWNER = "harbor-barbers", "+16175550101"
+STATES = ("open", "late", "done", "missed", "excused")
+PAGES = {"today": "/console/", "today, live poll (unchanged: 204)": "/console/today/live?version={version}"}
+WARM_UP = 5
+
+
+def seed_runs(runtime, count: int, now: datetime) -> None:
+    tenant = runtime.tenants.get(TENANT)
+    tasks, people = tenant.tasks, [p.id for p in tenant.people]
+    start = now.astimezone(tenant.zone).replace(hour=0, minute=5, second=0, microsecond=0)
+    with runtime.db.session() as session:
+        for i in range(count):
+            task, state = tasks[i % len(tasks)], STATES[i % len(STATES)]
+            slot = start + timedelta(seconds=(i * 80) % 80000)
+            run = Run(tenant=TENANT, task=task.id, title=task.title, slot=slot, due_at=slot + timedelta(minutes=30),
+                      state=state, assignee=people[i % len(people)], flags=["out_of_range"] if i % 17 == 0 else [],
+                      escalation_level=1 if state == "open" and i % 10 == 0 else 0,
+                      completed_by=people[i % len(people)] if state in ("done", "late") else None,
+                      completed_at=slot + timedelta(minutes=20) if state in ("done", "late") else None)
+            session.add(run)
+            session.flush()
+            if state in ("done", "late"):
+                session.add(proof_of(run, i))
+            if run.escalation_level:
+                session.add(Escalation(tenant=TENANT, run_id=run.id, level=1, target="assignee",
+                                       notified=[run.assignee], codes={run.assignee: 1}))
+        for i in range(3):
+            session.add(Finding(tenant=TENANT, task=tasks[i].id, kind="misses", summary=f"{tasks[i].title} missed 3 of 7",
+                                runs=[], open_key=f"bench:{i}"))
+
+
+def proof_of(run: Run, i: int) -> Proof:
+    kind = ("photo", "number", "text")[i % 3]
+    fields = {"photo": {"media_path": f"/nonexistent/{i:064x}.jpg", "sha256": f"{i:064x}"},
+              "number": {"value": "38", "unit": "F"}, "text": {"value": "all done, towels stocked"}}[kind]
+    return Proof(tenant=TENANT, run_id=run.id, kind=kind, **fields)
+
+
+def signed_in_client(app, runtime, now: datetime):
+    with runtime.db.session() as session:
+        token = open_session(session, OWNER, memberships(runtime.tenants, OWNER), now)
+    client = app.test_client()
+    client.set_cookie(COOKIE, token, path="/console")
+    return client
+
+
+def time_page(client, path: str, requests: int) -> list[float]:
+    for _ in range(WARM_UP):
+        client.get(path)
+    timings = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        answer = client.get(path)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert answer.status_code in (200, 204), (path, answer.status_code)
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url")
+    parser.add_argument("--runs", type=int, default=1000)
+    parser.add_argument("--requests", type=int, default=100)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as var:
+        env = {"ONWARD_VAR_DIR": var, "HARBOR_API_TOKEN": "bench-harbor-token",
+               "ONWARD_CONFIG_DIR": str(ROOT / "config" / "tenants")}
+        if args.database_url:
+            env["DATABASE_URL"] = args.database_url
+        app = create_app(load_settings(env))
+        runtime = app.extensions["onward"]
+        now = datetime.now(timezone.utc)
+        seed_runs(runtime, args.runs, now)
+        client = signed_in_client(app, runtime, now)
+        version = client.get("/console/today/live").text.split("version=")[1].split('"')[0]
+        print(f"console pages, {args.runs} runs today, {args.requests} requests each (ms per request)")
+        for name, path in PAGES.items():
+            timings = sorted(time_page(client, path.format(version=version), args.requests))
+            p95 = timings[int(len(timings) * 0.95) - 1]
+            print(f"  {name:36} p50 {statistics.median(timings):6.1f}  p95 {p95:6.1f}  max {timings[-1]:6.1f}")
+        runtime.db.dispose()
+
+
+if __name__ == "__main__":
+    main()
