@@ -122,6 +122,7 @@ def _report(engine: str, score: Score, times: list[float], cpu: list[float] | No
             print(f"{label:<25}{tally.share:.1%}  ({tally.right} of {tally.total})")
     print(f"entity accuracy          {score.entity_accuracy:.1%}  (every labelled field right)")
     print(f"booking service+time     {score.booking_accuracy:.1%}  ({score.booking.total} book/reschedule messages)")
+    print(f"  service+time alone     {score.booking_slots.share:.1%}  (book and reschedule not told apart)")
     print(f"changed state, misread   {score.misread_rate:.2%}  ({score.changed.right} of {score.total})")
     print(f"latency  {_percentiles(times)}")
     if cpu is not None:  # this thread's CPU time: the engine's own cost, without waiting for a core

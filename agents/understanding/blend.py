@@ -41,8 +41,9 @@ NEGATED = {"cancel": re.compile(NOT + r"(?:cancel|cancelar)"), "excuse": re.comp
            "done": re.compile(NOT + r"(?:done|finished|complete|listo|lista|terminad)")}
 HEDGED = re.compile(r"\b(?:maybe|should|might|let me check|thinking (?:of|about)|wondering|what if|"
                     r"tal vez|quizas?|deberia)\b")
-NOT_NOW = re.compile(r"\b(?:(?:done|finished|listo|lista) (?:by|at|around|before|after|in)\b|"
-                     r"i'?ll be done|will be done|yesterday|last night|ayer|anoche)")
+LATER = re.compile(r"\b(?:(?:done|finished|listo|lista) (?:with \w+(?: \w+)? )?(?:by|at|around|before|after|in)\b|"
+                   r"i'?ll be done|will be done|gonna be done)")
+PAST = re.compile(r"\b(?:yesterday|last night|ayer|anoche)\b")
 SEPARATOR = re.compile(r"\s[-–—]\s|[:,;]\s*|\.\s+")
 POSSESSIVE = re.compile(r"'s$")
 SHORT_ASK = 3  # "excuse it", "let it slide": words that give no reason of their own
@@ -61,6 +62,8 @@ def blend(ask, heard: Understanding, probabilities: dict[str, float]) -> Underst
                                                                                           confidence)
     if result.confidence < FLOOR and result.intent != "unclear":
         return replace(result, intent="unclear")
+    if result.intent in ("done", "take") and LATER.search(fold(ask.text)):
+        return replace(result, intent="not_yet")  # "done by noon", "I'll be done with the jars by 11"
     if result.intent in STATE_CHANGING and (result.confidence < ACT or _held_back(ask.text, result.intent)):
         return replace(result, intent="unclear", unsure_of=result.intent)
     return result
@@ -68,11 +71,11 @@ def blend(ask, heard: Understanding, probabilities: dict[str, float]) -> Underst
 
 def _held_back(text: str, intent: str) -> bool:
     """ "don't cancel, I'm on my way", "not done, cooler is at 45", "maybe marco should do the
-    cash", "done by noon", "¿ya quedó o falta?": the change is denied, hedged, put off or asked
-    about, not made. Onward asks instead."""
+    cash", "done last night", "¿ya quedó o falta?": the change is denied, hedged, of another
+    day or asked about, not made. Onward asks instead."""
     folded = fold(text)
     return NEGATED[intent].search(folded) is not None or HEDGED.search(folded) is not None or (
-        intent == "done" and (NOT_NOW.search(folded) is not None or folded.rstrip().endswith("?")))
+        intent == "done" and (PAST.search(folded) is not None or folded.rstrip().endswith("?")))
 
 
 def _scores(ask, heard: Understanding, probabilities: dict[str, float]) -> dict[str, float]:

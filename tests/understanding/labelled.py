@@ -57,7 +57,8 @@ class Score:
     intent: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))  # by group, lang, "all"
     per_intent: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     entities: Tally = field(default_factory=Tally)
-    booking: Tally = field(default_factory=Tally)
+    booking: Tally = field(default_factory=Tally)  # intent, service and time all right
+    booking_slots: Tally = field(default_factory=Tally)  # service and time right, book or move alike
     changed: Tally = field(default_factory=Tally)  # state changed on a misreading, of all texts
     misses: list[str] = field(default_factory=list)
     misreads: list[str] = field(default_factory=list)
@@ -72,6 +73,7 @@ class Score:
         self.entities.add(entities_ok)
         if example.intent in BOOKING:
             self.booking.add(intent_ok and _booking_entities_match(example, got))
+            self.booking_slots.add(_booking_entities_match(example, got))
         misread = changes_state_wrongly(example, got)
         self.changed.add(misread)  # "right" counts the misreadings here
         if misread:
