@@ -43,6 +43,7 @@ HEDGED = re.compile(r"\b(?:maybe|should|might|let me check|thinking (?:of|about)
                     r"tal vez|quizas?|deberia)\b")
 LATER = re.compile(r"\b(?:(?:done|finished|listo|lista) (?:with \w+(?: \w+)? )?(?:by|at|around|before|after|in)\b|"
                    r"i'?ll be done|will be done|gonna be done)")
+LENIENT = re.compile(r"\b(?:a pass|a break|some slack|off the hook|slide)\b")  # "give lena a pass" excuses, it hands nothing
 PAST = re.compile(r"\b(?:yesterday|last night|ayer|anoche)\b")
 SEPARATOR = re.compile(r"\s[-–—]\s|[:,;]\s*|\.\s+")
 POSSESSIVE = re.compile(r"'s$")
@@ -71,11 +72,12 @@ def blend(ask, heard: Understanding, probabilities: dict[str, float]) -> Underst
 
 def _held_back(text: str, intent: str) -> bool:
     """ "don't cancel, I'm on my way", "not done, cooler is at 45", "maybe marco should do the
-    cash", "done last night", "¿ya quedó o falta?": the change is denied, hedged, of another
-    day or asked about, not made. Onward asks instead."""
+    cash", "done last night", "¿ya quedó o falta?", "give lena a pass": the change is denied,
+    hedged, of another day, asked about or not the one it looks like, not made. Onward asks instead."""
     folded = fold(text)
     return NEGATED[intent].search(folded) is not None or HEDGED.search(folded) is not None or (
-        intent == "done" and (PAST.search(folded) is not None or folded.rstrip().endswith("?")))
+        intent == "done" and (PAST.search(folded) is not None or folded.rstrip().endswith("?"))) or (
+        intent == "reassign" and LENIENT.search(folded) is not None)
 
 
 def _scores(ask, heard: Understanding, probabilities: dict[str, float]) -> dict[str, float]:

@@ -1,5 +1,5 @@
-"""A done put off to later is not yet done; one of another day is not today's done. Neither
-closes a run."""
+"""Texts that look like a state change and are not one: a done put off to later (not yet),
+a done of another day, leniency toward a person ("give lena a pass") that hands them nothing."""
 from __future__ import annotations
 
 import pytest
@@ -19,3 +19,9 @@ def test_a_done_put_off_is_not_yet(text):
 @pytest.mark.parametrize("text", ["did the jars last night", "cooler done yesterday"])
 def test_a_done_of_another_day_closes_nothing(text):
     assert understand(HARBOR, text, NOW, person=SAM, engine=RULES).intent not in ("done", "take")
+
+
+@pytest.mark.parametrize("text", ["give lena a pass on the opening", "cut sam a break on the jars"])
+def test_leniency_toward_a_person_hands_them_nothing(text):
+    heard = understand(HARBOR, text, NOW, person=HARBOR.person("dana"), engine=RULES)
+    assert heard.intent != "reassign"
