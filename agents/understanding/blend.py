@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from agents.staff_intent import DONE as DONE_WORDS
 from agents.understanding.faq import match_faq
-from agents.understanding.numbers import reading_in
+from agents.understanding.numbers import reading_in, with_spelled_reading
 from agents.understanding.result import STATE_CHANGING, Understanding
 from agents.understanding.staff import is_owner
 from agents.understanding.tasks import match_person, match_task, tasks_of
@@ -150,7 +150,7 @@ def _checked_number(ask, heard: Understanding) -> Understanding:
     alone loses its confidence with it."""
     if ask.person is None or heard.number is None:
         return heard
-    if reading_in(ask.text, heard.number) and _asks_reading(ask, heard.task):
+    if reading_in(with_spelled_reading(ask.text), heard.number) and _asks_reading(ask, heard.task):
         return heard
     sure = heard.intent != "done" or DONE_WORDS.search(fold(ask.text)) is not None
     return replace(heard, number=None, unit=None, confidence=heard.confidence if sure else UNSURE)
