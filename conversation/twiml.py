@@ -17,6 +17,8 @@ def messages(replies: list[str]) -> str:
 # Twilio's language tags for speaking and for hearing a caller, by Onward's language;
 # English is left to the defaults.
 VOICE_LANGUAGES = {"es": "es-MX"}
+# ConversationRelay names a language for every session, English too.
+RELAY_LANGUAGES = {"en": "en-US", **VOICE_LANGUAGES}
 
 
 def gather(say: str, action: str, hints: str = "", lang: str = "en") -> str:
@@ -27,6 +29,25 @@ def gather(say: str, action: str, hints: str = "", lang: str = "en") -> str:
                              action_on_empty_result=True, speech_timeout="auto",
                              timeout=5, hints=hints or None, language=language)
     listen.say(say, language=language)
+    return str(response)
+
+
+def relay(url: str, action: str, greeting: str, hints: str = "", lang: str = "en") -> str:
+    """Hand the call to a ConversationRelay session at `url` (wss://): Twilio speaks the greeting,
+    hears the caller (speech, or keys) and streams both ways; `action` is posted when it ends."""
+    response = VoiceResponse()
+    connect = response.connect(action=action, method="POST")
+    session = connect.conversation_relay(
+        url=url, welcome_greeting=greeting, language=RELAY_LANGUAGES.get(lang, "en-US"),
+        interruptible="any", dtmf_detection=True, hints=hints or None)
+    for code in RELAY_LANGUAGES.values():  # the languages a call may switch to (a `language` message)
+        session.language(code=code)
+    return str(response)
+
+
+def hangup() -> str:
+    response = VoiceResponse()
+    response.hangup()
     return str(response)
 
 

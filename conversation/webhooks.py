@@ -69,6 +69,12 @@ def voice_whisper():
     return _xml(voice_calls.whisper(current_runtime(), call_sid, utcnow()))
 
 
+@twilio_webhooks.post("/voice/relay-ended")
+@twilio_signed
+def voice_relay_ended():
+    return _xml(voice_calls.after_relay(current_runtime(), request.form, utcnow()))
+
+
 @twilio_webhooks.post("/status")
 @twilio_signed
 def status():
