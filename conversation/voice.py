@@ -29,6 +29,7 @@ from conversation import twiml
 from conversation.intake import take_in
 from conversation.interaction import BadInput, voice_from_form
 from conversation.records import stored_reply
+from routing.calls import KEYED_ANSWERS
 from routing.sessions import load_session
 from runtime import Runtime
 from store.models import Interaction as InteractionRow
@@ -77,6 +78,8 @@ def spoken_answer(ctx: ExecutionContext) -> Spoken:
         return Spoken(say, DIAL, lang)
     if ctx.state == "idle" and not say.endswith("?"):  # nothing asked: ask what else
         say += " " + w("call_anything_else")
+    if ctx.state in KEYED_ANSWERS:  # a yes or no: the keypad answers it too
+        say += " " + w("call_keys_yes_no")
     return Spoken(say, LISTEN, lang)
 
 
