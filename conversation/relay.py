@@ -45,7 +45,7 @@ from conversation.intake import take_in
 from conversation.interaction import BadInput, voice_from_form
 from conversation.records import add_step, stored_reply
 from conversation.twiml import RELAY_LANGUAGES
-from conversation.voice import LISTEN, MAX_STEPS, DIAL, Spoken, next_step, relay_url, spoken_answer
+from conversation.voice import DIAL, LISTEN, Spoken, next_step, relay_url, spoken_answer
 from runtime import Runtime, current_runtime
 from store.db import utcnow
 
@@ -191,9 +191,6 @@ class RelayCall:
     def take_turn(self, heard: dict[str, str]) -> None:
         """One turn through the engine, answered on the socket."""
         self.quiet_after = None
-        if self.step + 1 > MAX_STEPS:
-            self.end({"reasonCode": "goodbye", "step": self.step})
-            return
         try:
             interaction = voice_from_form({**self.form, **heard}, utcnow(), self.step + 1)
         except BadInput as refused:  # e.g. a prompt over 1,600 characters: not taken, asked again

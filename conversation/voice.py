@@ -125,8 +125,7 @@ def after_relay(runtime: Runtime, form: Mapping[str, str], now: datetime) -> str
     base, sid = runtime.settings.public_base_url, form["CallSid"].strip()
     step = handoff_step(form.get("HandoffData") or "")
     with runtime.db.session() as session:
-        answer = stored_reply(session, call_key(sid, step)) if step is not None else None
-    spoken = Spoken(**json.loads(answer)) if answer else None
+        spoken = spoken_on_record(stored_reply(session, call_key(sid, step))) if step is not None else None
     if spoken is not None and spoken.then == DIAL and operator_of(tenant) is not None:
         return dial_operator(tenant, spoken, sid, step, base)
     if spoken is not None and spoken.then == HANG_UP:
@@ -135,6 +134,14 @@ def after_relay(runtime: Runtime, form: Mapping[str, str], now: datetime) -> str
         w = Words(tenant, "en", voice=True)
         return twiml.gather(w("call_say_again"), gather_url(base, next_step(runtime, form)), hints(tenant))
     return twiml.hangup()
+
+
+def spoken_on_record(answer: str | None) -> Spoken | None:
+    """A relay turn's answer as kept for it (JSON); None for anything else (a <Gather> turn's TwiML)."""
+    try:
+        return Spoken(**json.loads(answer)) if answer else None
+    except (ValueError, TypeError):
+        return None
 
 
 def handoff_step(data: str) -> int | None:

@@ -148,10 +148,12 @@ def test_an_interruption_puts_what_the_caller_heard_into_the_turns_trace(caller,
     first = call.receive()
     assert first["type"] == "text" and not first["last"]
     call.interrupt(heard=first["token"][:20], ms=1200)
-    call.answer_text()  # the rest of what had gone out
 
-    answer = call.say("actually make it 4pm")
-    assert "4 PM" in answer
+    call.send({"type": "prompt", "voicePrompt": "actually make it 4pm", "lang": "en-US", "last": True})
+    said = ""  # what had gone out of the first answer, if any, then the second
+    while not (said.endswith("\n") and "4 PM" in said):
+        message = call.receive()
+        said += message["token"] + ("\n" if message["last"] else "")
     [(_, offer_steps)] = [(k, s) for k, s in executions(runtime) if k == f"voice:{call.sid}:1"]
     assert offer_steps[-1] == {"agent": "relay", "input": first["token"][:20], "outcome": "interrupted",
                                "ms": 1200.0}
@@ -284,3 +286,28 @@ def test_no_texts_are_sent_on_the_call_itself(caller, runtime):
     call.say("what are your hours")
     with runtime.db.session() as session:
         assert session.scalars(select(Message)).all() == []
+
+
+def test_an_answer_the_caller_talks_over_before_it_goes_out_is_dropped(caller, runtime):
+    call = connected(caller)
+    call.send({"type": "prompt", "voicePrompt": "what are your hours?", "lang": "en-US", "last": True})
+    call.interrupt(heard="", ms=0)  # on its way while the turn is taken, before any token goes out
+    answer = call.say("how much is a haircut?")
+    assert "Monday" not in answer and "$" in answer
+    assert all("Monday" not in m.get("token", "") for m in call.heard)
+    [(_, hours_steps)] = [(k, s) for k, s in executions(runtime) if k == f"voice:{call.sid}:1"]
+    assert hours_steps[-1]["outcome"] == "interrupted"
+
+
+def test_a_plain_request_to_the_relay_is_refused_without_an_error(live_server):
+    import requests
+
+    assert requests.get(f"{live_server}/twilio/relay", timeout=10).status_code == 400
+
+
+def test_a_handoff_naming_a_gathered_turn_hangs_up(caller):
+    call = connected(caller)
+    call.say("what are your hours")
+    call.post("/twilio/voice/gather?turn=2", {"SpeechResult": "what are your prices"})  # the call fell back
+    response = call.post("/twilio/voice/relay-ended", {"SessionStatus": "ended", "HandoffData": '{"step": 2}'})
+    assert response.status_code == 200 and "<Hangup" in response.text
