@@ -1,6 +1,6 @@
 """Calling Harbor Street Barbers in relay mode, told as it happens: Twilio answers the call with
 Onward's <ConversationRelay>, opens the signed WebSocket and speaks the documented messages; the
-caller books, keys their yes, is interrupted by nothing but their own voice, and hangs up; the
+caller books, keys their yes and says goodbye; the
 confirmation and the operator's notice go out through a Twilio-compatible Messages API, sent by a
 real RQ worker, exactly as for a booking by text."""
 from __future__ import annotations
