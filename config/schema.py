@@ -113,6 +113,7 @@ class EscalationStep(Frozen):
     notify: str
     wait: Duration | None = None
     urgent: bool = False
+    by: Literal["text", "call"] = "text"  # call: a phone call answered with the keypad
 
     @field_validator("notify")
     @classmethod

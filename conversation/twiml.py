@@ -5,6 +5,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
 DIAL_TIMEOUT = 20  # seconds a person's phone rings before the caller is told nobody came
+KEY_TIMEOUT = 8  # seconds a called person has to press a key after the words end
 
 
 def messages(replies: list[str]) -> str:
@@ -42,6 +43,16 @@ def relay(url: str, action: str, greeting: str, hints: str = "", lang: str = "en
         interruptible="any", dtmf_detection=True, hints=hints or None)
     for code in RELAY_LANGUAGES.values():  # the languages a call may switch to (a `language` message)
         session.language(code=code)
+    return str(response)
+
+
+def keys(say: str, action: str) -> str:
+    """Say something and wait for one key (the keypad only); no key: goodbye."""
+    response = VoiceResponse()
+    listen = response.gather(input="dtmf", num_digits=1, timeout=KEY_TIMEOUT, action=action, method="POST")
+    listen.say(say)
+    response.say("Goodbye.")
+    response.hangup()
     return str(response)
 
 

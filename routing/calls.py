@@ -19,6 +19,7 @@ CALL_CHAINS: dict[str, tuple[Agent, ...]] = {
 # take their number as it is).
 KEYED_ANSWERS = {"confirming": {"1": "yes", "2": "no"}}
 CALLER_ROUTE = "customer"  # what customers say goes where their texts go
+ESCALATION_ANSWER_ROUTE = "staff"  # answered as the same reply code by text (conversation/escalation_calls.py)
 PERSON_ROUTE = "idle"  # the fallback: a configured person's work is done by text, not by phone
 
 
@@ -28,6 +29,8 @@ def call_route(interaction: Interaction, state: str, person: bool = False) -> st
     caller is one of the tenant's people."""
     if interaction.call_step == 0:
         return "call_start"
+    if person and interaction.raw.get("Direction") == "outbound-api":
+        return ESCALATION_ANSWER_ROUTE  # a key pressed on Onward's own call about a run: a reply code
     if not interaction.text:
         return "call_silent"
     if asks_for_operator(interaction.text):
