@@ -26,6 +26,7 @@ from sqlalchemy.engine import make_url
 from config.loader import load_directory
 from config.schema import Tenant
 from config.settings import GENERATED_TOKEN_FILES, Settings, load_settings
+from conversation.voice import relay_url
 from store.migrate import upgrade
 from store.redis import redis_url_of, start_embedded_redis
 
@@ -35,8 +36,9 @@ DEMO_TOKEN_VARIABLE = "HARBOR_API_TOKEN"
 DEMO_CUSTOMER_PHONE = "+1 617 555 0199"
 WEB_WORKERS = 2
 # Threads per worker (gunicorn's gthread): a webhook waiting on a slow photo host (up to the
-# media deadline, 8 s) holds a thread, not the whole worker, so other texts go on being answered.
-WEB_THREADS = 8
+# media deadline, 8 s) holds a thread, not the whole worker, so other texts go on being answered;
+# a call in relay mode holds one for as long as it lasts (its WebSocket, /twilio/relay).
+WEB_THREADS = 32
 READY_TIMEOUT_SECONDS = 60
 STOP_TIMEOUT_SECONDS = 20
 ORPHAN_GRACE_SECONDS = 5
@@ -219,7 +221,7 @@ Onward is running at {base_url} (Ctrl-C stops it).
 
 Twilio webhooks (PUBLIC_BASE_URL={public}; it must be the address Twilio calls):
   Messaging  POST {public}/twilio/sms
-  Voice      POST {public}/twilio/voice
+  Voice      POST {public}/twilio/voice   (relay mode: Twilio then opens {relay_url(public)})
   Status     POST {public}/twilio/status
 """
 

@@ -40,9 +40,11 @@ def register_blueprints(app: Flask) -> None:
     from conversation.calendar import calendar_feed
     from conversation.health import health
     from conversation.payments import payments
+    from conversation.relay import init_relay
     from conversation.webhooks import twilio_webhooks
 
     app.register_blueprint(twilio_webhooks)
+    init_relay(app)  # WS /twilio/relay: calls of tenants in relay mode
     app.register_blueprint(api)
     app.register_blueprint(booking_api)  # interactions, bookings, executions
     app.register_blueprint(health)

@@ -113,6 +113,7 @@ class EscalationStep(Frozen):
     notify: str
     wait: Duration | None = None
     urgent: bool = False
+    by: Literal["text", "call"] = "text"  # call: a phone call answered with the keypad
 
     @field_validator("notify")
     @classmethod
@@ -353,6 +354,12 @@ class Example(Frozen):
         return self
 
 
+class Voice(Frozen):
+    """How calls are taken: `gather` (the default) answers each turn of a call as a webhook with
+    <Gather>; `relay` streams the call over a ConversationRelay WebSocket (/twilio/relay)."""
+    mode: Literal["gather", "relay"] = "gather"
+
+
 class Faq(Frozen):
     q: str = Field(min_length=1)
     a: str = Field(min_length=1)
@@ -383,6 +390,7 @@ class Tenant(Frozen):
     examples: tuple[Example, ...] = ()
     # optional: where customers book online; texted to a caller the phone couldn't hear
     booking_url: str | None = Field(default=None, pattern=r"^https?://\S+$", max_length=200)
+    voice: Voice = Voice()
     # optional: the tenant's own wording of customer texts, by language and template name
     # ({es: {offer: "..."}}); agents/templates/en.py lists the names and their {fields}
     templates: dict[str, dict[str, Annotated[str, Field(min_length=1, max_length=320)]]] = {}

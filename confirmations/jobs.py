@@ -7,7 +7,8 @@
     reconcile  a row that was already attempting had an attempt end without an answer
                (its worker killed mid-call, a timeout): the provider may have the text.
                Look it up (runtime.messaging.find_sent) and adopt its sid if found
-    send       otherwise, through runtime.messaging, outside any transaction
+    send       otherwise, through runtime.messaging, outside any transaction (a row on
+               channel call is a phone call placed, its TwiML at /twilio/voice/escalation)
     settle     store sid and status; or the error: temporary ones are raised again
                while RQ has retries left (30003, an unreachable handset, once), then
                the row is marked failed. The attempting mark is cleared unless the
@@ -19,7 +20,7 @@ send the text at most once.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from rq import get_current_job
@@ -36,6 +37,7 @@ from store.models import Direction, Message, MessageStatus
 log = logging.getLogger(__name__)
 
 STATUS_CALLBACK_PATH = "/twilio/status"
+CALL_PATH = "/twilio/voice/escalation"  # what a call placed for an escalation says (conversation/)
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Outgoing:
     media: tuple[str, ...]
     attempt: int  # 1 for the first
     unanswered_since: datetime | None  # an earlier attempt that ended without an answer began then
+    channel: str = "sms"  # or call
 
 
 def send_message(message_id: int) -> str:
@@ -62,8 +65,7 @@ def send_message(message_id: int) -> str:
         if found is not None:
             record_sent(runtime, message_id, found)
             return "adopted"
-        result = runtime.messaging.send(to=outgoing.to, from_=outgoing.from_, body=outgoing.body,
-                                        media=outgoing.media, status_callback=status_callback(runtime))
+        result = deliver(runtime, outgoing)
     except PermanentError as exc:
         mark_failed(runtime, message_id, exc)
         return "failed"
@@ -98,15 +100,28 @@ def claim(runtime: Runtime, message_id: int) -> Outgoing | None:
         if not won:
             return None
         return Outgoing(message.id, message.to_phone, message.from_phone, message.body,
-                        tuple(message.media or ()), message.attempts + 1, message.attempted_at)
+                        tuple(message.media or ()), message.attempts + 1, message.attempted_at, message.channel)
+
+
+def deliver(runtime: Runtime, outgoing: Outgoing) -> SendResult:
+    """The text sent, or the call placed (recorded as sent once Twilio has it)."""
+    if outgoing.channel != "call":
+        return runtime.messaging.send(to=outgoing.to, from_=outgoing.from_, body=outgoing.body,
+                                      media=outgoing.media, status_callback=status_callback(runtime))
+    url = f"{runtime.settings.public_base_url}{CALL_PATH}?message={outgoing.id}"
+    placed = runtime.messaging.call(to=outgoing.to, from_=outgoing.from_, url=url)
+    return placed if placed.status == MessageStatus.CONSOLE else replace(placed, status=MessageStatus.SENT)
 
 
 def reconcile(runtime: Runtime, outgoing: Outgoing) -> SendResult | None:
     """The text an unanswered earlier attempt got to the provider, if it did: the oldest
     match no other row has adopted (two rows may carry the same words)."""
     try:
-        found = runtime.messaging.find_sent(to=outgoing.to, from_=outgoing.from_, body=outgoing.body,
-                                            since=outgoing.unanswered_since)
+        if outgoing.channel == "call":
+            found = runtime.messaging.find_calls(to=outgoing.to, from_=outgoing.from_, since=outgoing.unanswered_since)
+        else:
+            found = runtime.messaging.find_sent(to=outgoing.to, from_=outgoing.from_, body=outgoing.body,
+                                                since=outgoing.unanswered_since)
     except IntegrationError as exc:  # the earlier attempt's outcome is still unknown
         raise OutcomeUnknown(f"looking for an earlier attempt: {exc}", code=exc.code) from exc
     if not found:
@@ -116,10 +131,11 @@ def reconcile(runtime: Runtime, outgoing: Outgoing) -> SendResult | None:
         taken = set(session.scalars(select(Message.provider_sid)
                                     .where(Message.provider_sid.in_([f.sid for f in found]))))
     adopted = next((f for f in found if f.sid not in taken), None)
-    if adopted is not None:
-        log.warning("send %s: an earlier attempt reached the provider as %s: adopted, not sent again",
-                    outgoing.id, adopted.sid)
-    return adopted
+    if adopted is None:
+        return None
+    log.warning("send %s: an earlier attempt reached the provider as %s: adopted, not sent again",
+                outgoing.id, adopted.sid)
+    return replace(adopted, status=MessageStatus.SENT) if outgoing.channel == "call" else adopted
 
 
 def is_sendable(message: Message | None) -> bool:

@@ -52,6 +52,8 @@ class Text(NamedTuple):
     media: tuple[str, ...] = ()
     interaction_id: int | None = None
     urgent: bool = False  # a hand-off someone is waiting on: not held by the rate limit
+    channel: str = "sms"  # or call: an escalation step said by phone (confirmations/jobs.py places it)
+    code: int | None = None  # a call's reply code: what its keys answer with
 
     @property
     def recipient(self) -> Recipient:
@@ -114,7 +116,7 @@ def outbox_row(text: Text, written: datetime, *, status: str = MessageStatus.QUE
             "from_phone": text.from_, "body": text.body, "media": list(text.media),
             "purpose": text.purpose, "status": status, "error_code": error_code, "error": error,
             "attempts": 0, "interaction_id": text.interaction_id, "released_at": released_at,
-            "created_at": written, "updated_at": written}
+            "created_at": written, "updated_at": written, "channel": text.channel, "code": text.code}
 
 
 def write_rows(session: Session, rows: Sequence[dict[str, Any]]) -> list[Queued]:

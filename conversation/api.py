@@ -135,6 +135,7 @@ def message_json(message: Message) -> dict:
         "purpose": message.purpose, "status": message.status,
         "error_code": message.error_code, "created_at": message.created_at.isoformat(),
         "bundle": message.bundle_id,  # a held text that went out inside a bundle: the bundle's id
+        "channel": message.channel,  # sms, or call: an escalation step said by phone (body: its words)
     }
 
 

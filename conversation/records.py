@@ -4,6 +4,7 @@ the ORM's unit of work costs more than the inserts, and SQLite serialises writer
     record(session, tenant, interaction)         the interaction row: its id, None for a replay
     record_answer(session, ..., replies, reply)  the answer kept for replays, the texts in and out
     stored_reply(session, provider_key)          the answer on record, None when never taken in
+    add_step(session, provider_key, step)        a step added to the trace of an interaction taken in
 """
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from dataclasses import asdict
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from agents.context import Interaction
+from agents.context import Interaction, Step
 from config.schema import Tenant
 from routing.tenants import resolve_actor
-from store.models import Direction, Interaction as InteractionRow, Message, MessageStatus
+from store.models import Direction, Execution, Interaction as InteractionRow, Message, MessageStatus
 from store.statements import insert_new
 
 INTERACTIONS = InteractionRow.__table__
@@ -62,3 +63,13 @@ def record_answer(session: Session, tenant: Tenant, interaction: Interaction, in
                "from_phone": interaction.to_phone, "body": body, "media": [],
                "status": MessageStatus.SENT, "provider_sid": None} for body in replies]
     connection.execute(insert(MESSAGES), texts)
+
+
+def add_step(session: Session, provider_key: str, step: Step) -> None:
+    """Add a step to the execution trace of an interaction already taken in (on a call: what the
+    caller heard of an answer they interrupted); nothing when it has none."""
+    query = (select(Execution).join(InteractionRow, Execution.interaction_id == InteractionRow.id)
+             .where(InteractionRow.provider_key == provider_key).order_by(Execution.id.desc()).limit(1))
+    execution = session.scalar(query)
+    if execution is not None:
+        execution.steps = [*execution.steps, vars(step)]

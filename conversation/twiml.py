@@ -5,6 +5,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
 DIAL_TIMEOUT = 20  # seconds a person's phone rings before the caller is told nobody came
+KEY_TIMEOUT = 8  # seconds a called person has to press a key after the words end
 
 
 def messages(replies: list[str]) -> str:
@@ -17,6 +18,8 @@ def messages(replies: list[str]) -> str:
 # Twilio's language tags for speaking and for hearing a caller, by Onward's language;
 # English is left to the defaults.
 VOICE_LANGUAGES = {"es": "es-MX"}
+# ConversationRelay names a language for every session, English too.
+RELAY_LANGUAGES = {"en": "en-US", **VOICE_LANGUAGES}
 
 
 def gather(say: str, action: str, hints: str = "", lang: str = "en") -> str:
@@ -27,6 +30,35 @@ def gather(say: str, action: str, hints: str = "", lang: str = "en") -> str:
                              action_on_empty_result=True, speech_timeout="auto",
                              timeout=5, hints=hints or None, language=language)
     listen.say(say, language=language)
+    return str(response)
+
+
+def relay(url: str, action: str, greeting: str, hints: str = "", lang: str = "en") -> str:
+    """Hand the call to a ConversationRelay session at `url` (wss://): Twilio speaks the greeting,
+    hears the caller (speech, or keys) and streams both ways; `action` is posted when it ends."""
+    response = VoiceResponse()
+    connect = response.connect(action=action, method="POST")
+    session = connect.conversation_relay(
+        url=url, welcome_greeting=greeting, language=RELAY_LANGUAGES.get(lang, "en-US"),
+        interruptible="any", dtmf_detection=True, hints=hints or None)
+    for code in RELAY_LANGUAGES.values():  # the languages a call may switch to (a `language` message)
+        session.language(code=code)
+    return str(response)
+
+
+def keys(say: str, action: str) -> str:
+    """Say something and wait for one key (the keypad only); no key: goodbye."""
+    response = VoiceResponse()
+    listen = response.gather(input="dtmf", num_digits=1, timeout=KEY_TIMEOUT, action=action, method="POST")
+    listen.say(say)
+    response.say("Goodbye.")
+    response.hangup()
+    return str(response)
+
+
+def hangup() -> str:
+    response = VoiceResponse()
+    response.hangup()
     return str(response)
 
 

@@ -5,13 +5,16 @@ answered with TwiML.
     POST /twilio/voice/gather?turn=N  what the caller said or keyed at step N, or how a Dial ended
                                       (without turn: the step after the call's last one)
     POST /twilio/voice/whisper?call=  what the operator hears before being put through
+    POST /twilio/voice/relay-ended    a ConversationRelay session ended (relay mode: conversation/relay.py)
 
 A turn is taken once per CallSid and step; a replayed turn gets the TwiML stored for it.
 """
 from __future__ import annotations
 
+import json
 import logging
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Mapping
 from urllib.parse import urlencode
@@ -25,6 +28,8 @@ from config.schema import Tenant
 from conversation import twiml
 from conversation.intake import take_in
 from conversation.interaction import BadInput, voice_from_form
+from conversation.records import stored_reply
+from routing.calls import KEYED_ANSWERS
 from routing.sessions import load_session
 from runtime import Runtime
 from store.models import Interaction as InteractionRow
@@ -48,22 +53,52 @@ def answer_turn(runtime: Runtime, form: Mapping[str, str], step: int, now: datet
     return take_in(runtime, tenant, interaction, lambda ctx: render_turn(ctx, base))
 
 
-def render_turn(ctx: ExecutionContext, base: str) -> str:
-    """The engine's answer as TwiML, in the caller's language: said, then listened on, dialled, or hung up."""
+@dataclass(frozen=True)
+class Spoken:
+    """The engine's answer on a call: what is said, in which language, and what follows it."""
+
+    say: str
+    then: str  # LISTEN, DIAL (the operator) or HANG_UP
+    lang: str
+
+
+LISTEN, DIAL, HANG_UP = "listen", "dial", "hang_up"
+
+
+def spoken_answer(ctx: ExecutionContext) -> Spoken:
+    """The engine's answer as a caller hears it, in their language, whichever way the call is taken."""
     step, lang = ctx.interaction.call_step or 0, ctx.slots.get("lang", "en")
     w = Words(ctx.tenant, lang, voice=True)
     say = speakable(" ".join(ctx.replies)) or w("call_say_again")
     if ctx.outcome == CALL_ENDED:
-        return twiml.goodbye(say, lang)
+        return Spoken(say, HANG_UP, lang)
     if step + 1 >= MAX_STEPS:
-        return twiml.goodbye(f"{say} {w('call_text_instead')}", lang)
-    operator = operator_of(ctx.tenant)
-    if ctx.outcome == OPERATOR_DIALED and operator is not None:
-        whisper = f"{base}/twilio/voice/whisper?{urlencode({'call': ctx.interaction.raw['CallSid']})}"
-        return twiml.dial(say, operator.phone, whisper, gather_url(base, step + 1), lang)
+        return Spoken(f"{say} {w('call_text_instead')}", HANG_UP, lang)
+    if ctx.outcome == OPERATOR_DIALED and operator_of(ctx.tenant) is not None:
+        return Spoken(say, DIAL, lang)
     if ctx.state == "idle" and not say.endswith("?"):  # nothing asked: ask what else
         say += " " + w("call_anything_else")
-    return twiml.gather(say, gather_url(base, step + 1), hints(ctx.tenant), lang)
+    if ctx.state in KEYED_ANSWERS:  # a yes or no: the keypad answers it too
+        say += " " + w("call_keys_yes_no")
+    return Spoken(say, LISTEN, lang)
+
+
+def render_turn(ctx: ExecutionContext, base: str) -> str:
+    """The engine's answer as TwiML: said, then listened on (a Gather, or a ConversationRelay
+    session from the greeting on for a tenant in relay mode), dialled, or hung up."""
+    spoken, step = spoken_answer(ctx), ctx.interaction.call_step or 0
+    if spoken.then == HANG_UP:
+        return twiml.goodbye(spoken.say, spoken.lang)
+    if spoken.then == DIAL:
+        return dial_operator(ctx.tenant, spoken, ctx.interaction.raw["CallSid"], step, base)
+    if step == 0 and ctx.tenant.voice.mode == "relay":
+        return twiml.relay(relay_url(base), relay_ended_url(base), spoken.say, hints(ctx.tenant), spoken.lang)
+    return twiml.gather(spoken.say, gather_url(base, step + 1), hints(ctx.tenant), spoken.lang)
+
+
+def dial_operator(tenant: Tenant, spoken: Spoken, call_sid: str, step: int, base: str) -> str:
+    whisper_url = f"{base}/twilio/voice/whisper?{urlencode({'call': call_sid})}"
+    return twiml.dial(spoken.say, operator_of(tenant).phone, whisper_url, gather_url(base, step + 1), spoken.lang)
 
 
 def after_dial(tenant: Tenant, status: str, step: int, base: str) -> str:
@@ -72,9 +107,50 @@ def after_dial(tenant: Tenant, status: str, step: int, base: str) -> str:
         return twiml.goodbye(f"Thanks for calling {tenant.name}. Goodbye.")
     if step + 1 >= MAX_STEPS:
         return twiml.goodbye("Sorry, nobody could come to the phone. Please text us. Goodbye.")
-    return twiml.gather("Sorry, nobody could come to the phone right now. Text this number with your "
-                        "message and we'll get back to you, or tell me how I can help.",
-                        gather_url(base, step + 1), hints(tenant))
+    sorry = ("Sorry, nobody could come to the phone right now. Text this number with your "
+             "message and we'll get back to you, or tell me how I can help.")
+    if tenant.voice.mode == "relay":
+        return twiml.relay(relay_url(base), relay_ended_url(base), sorry, hints(tenant))
+    return twiml.gather(sorry, gather_url(base, step + 1), hints(tenant))
+
+
+def after_relay(runtime: Runtime, form: Mapping[str, str], now: datetime) -> str:
+    """The <Connect> action, posted when a relay session ends: the hand-off it ended with (the
+    operator, or a goodbye), said as TwiML; a call whose session failed carries on with a Gather;
+    anything else (the caller hung up) is over."""
+    interaction = voice_from_form(form, now, 0)  # checks the form: CallSid, From, To
+    tenant = runtime.tenants.by_number(interaction.to_phone)
+    if tenant is None:
+        return twiml.goodbye(NOT_IN_SERVICE)
+    base, sid = runtime.settings.public_base_url, form["CallSid"].strip()
+    step = handoff_step(form.get("HandoffData") or "")
+    with runtime.db.session() as session:
+        spoken = spoken_on_record(stored_reply(session, call_key(sid, step))) if step is not None else None
+    if spoken is not None and spoken.then == DIAL and operator_of(tenant) is not None:
+        return dial_operator(tenant, spoken, sid, step, base)
+    if spoken is not None and spoken.then == HANG_UP:
+        return twiml.goodbye(spoken.say, spoken.lang)
+    if (form.get("SessionStatus") or "").strip().lower() == "failed":
+        w = Words(tenant, "en", voice=True)
+        return twiml.gather(w("call_say_again"), gather_url(base, next_step(runtime, form)), hints(tenant))
+    return twiml.hangup()
+
+
+def spoken_on_record(answer: str | None) -> Spoken | None:
+    """A relay turn's answer as kept for it (JSON); None for anything else (a <Gather> turn's TwiML)."""
+    try:
+        return Spoken(**json.loads(answer)) if answer else None
+    except (ValueError, TypeError):
+        return None
+
+
+def handoff_step(data: str) -> int | None:
+    """The step a relay session handed the call off at, from the handoffData Onward sent with it."""
+    try:
+        step = json.loads(data).get("step") if data else None
+    except (ValueError, AttributeError):
+        return None
+    return step if isinstance(step, int) and 0 < step <= MAX_STEPS else None
 
 
 def whisper(runtime: Runtime, call_sid: str, now: datetime) -> str:
@@ -103,6 +179,15 @@ def next_step(runtime: Runtime, form: Mapping[str, str]) -> int:
 
 def gather_url(base: str, step: int) -> str:
     return f"{base}/twilio/voice/gather?turn={step}"
+
+
+def relay_url(base: str) -> str:
+    """The relay WebSocket's address: Twilio connects to PUBLIC_BASE_URL's host over wss (ws for http)."""
+    return re.sub(r"^http", "ws", base) + "/twilio/relay"
+
+
+def relay_ended_url(base: str) -> str:
+    return f"{base}/twilio/voice/relay-ended"
 
 
 def hints(tenant: Tenant) -> str:

@@ -1,4 +1,5 @@
-"""Twilio's webhooks: SMS/MMS, voice, voice turns, delivery status.
+"""Twilio's webhooks: SMS/MMS, voice, voice turns, the end of a relay session, the calls Onward
+places for escalations, delivery status.
 
 Every route checks the signature first. A bad form gets a 400 with the reason; a number
 that belongs to no tenant gets a polite answer and nothing is stored.
@@ -10,7 +11,7 @@ import logging
 from flask import Blueprint, Response, request
 
 from confirmations.status import record_status
-from conversation import twiml, voice as voice_calls
+from conversation import escalation_calls, twiml, voice as voice_calls
 from conversation.intake import take_in
 from conversation.interaction import BadInput, sms_from_form
 from conversation.signature import twilio_signed
@@ -67,6 +68,21 @@ def voice_whisper():
     if not call_sid or len(call_sid) > 64:
         raise BadInput("call must be the CallSid of the caller")
     return _xml(voice_calls.whisper(current_runtime(), call_sid, utcnow()))
+
+
+@twilio_webhooks.post("/voice/relay-ended")
+@twilio_signed
+def voice_relay_ended():
+    return _xml(voice_calls.after_relay(current_runtime(), request.form, utcnow()))
+
+
+@twilio_webhooks.post("/voice/escalation")
+@twilio_signed
+def voice_escalation():
+    message_id = request.args.get("message", type=int)
+    if message_id is None:
+        raise BadInput("message must be the id of the call's outbox row")
+    return _xml(escalation_calls.answer_escalation_call(current_runtime(), request.form, message_id, utcnow()))
 
 
 @twilio_webhooks.post("/status")

@@ -26,6 +26,7 @@ class ChainStep:
     notify: str  # assignee | backup | role:NAME | person:ID | owner
     wait: timedelta = DEFAULT_WAIT
     urgent: bool = False  # texts even in quiet hours
+    by: str = "text"  # text | call (a phone call, answered with the keypad)
 
 
 BUILTIN: tuple[ChainStep, ...] = (ChainStep("assignee"), ChainStep("backup"), ChainStep("owner"))
@@ -51,16 +52,19 @@ def chain_for(tenant: Tenant, task: Task | None) -> tuple[ChainStep, ...]:
     steps = tenant.escalation.get(chain_name(tenant, task)) or tenant.escalation.get("default")
     if not steps:
         return BUILTIN
-    return tuple(ChainStep(s.notify, s.wait if s.wait is not None else DEFAULT_WAIT, s.urgent)
+    return tuple(ChainStep(s.notify, s.wait if s.wait is not None else DEFAULT_WAIT, s.urgent, s.by)
                  for s in steps)
 
 
 def chain_json(chain: tuple[ChainStep, ...]) -> list[dict[str, Any]]:
-    return [{"notify": s.notify, "wait": int(s.wait.total_seconds()), "urgent": s.urgent} for s in chain]
+    return [{"notify": s.notify, "wait": int(s.wait.total_seconds()), "urgent": s.urgent, "by": s.by}
+            for s in chain]
 
 
 def chain_of(copied: list[dict[str, Any]]) -> tuple[ChainStep, ...]:
-    return tuple(ChainStep(s["notify"], timedelta(seconds=s["wait"]), s["urgent"]) for s in copied)
+    """A run's copy of its chain (copies made before steps could call are texts)."""
+    return tuple(ChainStep(s["notify"], timedelta(seconds=s["wait"]), s["urgent"], s.get("by", "text"))
+                 for s in copied)
 
 
 def next_move(tenant: Tenant, chain: tuple[ChainStep, ...], level: int, assignee: str,

@@ -38,9 +38,9 @@ from sqlalchemy.orm import Session
 
 from config.schema import Person, Tenant
 from confirmations.outbox import Text, queue_messages
-from recurring.chains import Move, chain_for, chain_json, chain_of, next_move
+from recurring.chains import ChainStep, Move, chain_for, chain_json, chain_of, next_move
 from recurring.codes import CodeKey, assign_code, assign_codes, lock_codes, release_codes, release_items
-from recurring.escalation_texts import ending_text, given_text, name_of, step_text
+from recurring.escalation_texts import call_text, ending_text, given_text, name_of, step_text
 from recurring.findings import review_closed_run
 from routing.tenants import TenantDirectory
 from store.models import Escalation, Run
@@ -135,12 +135,22 @@ def text_steps(session: Session, texted: list[tuple[Run, Tenant, Move]], now: da
                      "created_at": now})
         unanswered = [name_of(tenant, p) for p in earlier.get(run.id, []) if p not in mine]
         for person in move.people:
-            body = step_text(tenant, person, title=run.title, assignee=run.assignee,
-                             task=tenant.task(run.task), due_at=run.due_at, now=now,
-                             code=mine[person.id], urgent=move.step.urgent, unanswered=unanswered)
-            outgoing.append(text_to(tenant, person, body, "escalation"))
+            outgoing.append(step_message(tenant, run, move.step, person, mine[person.id], unanswered, now))
     session.execute(insert(Escalation), rows)
     return outgoing
+
+
+def step_message(tenant: Tenant, run: Run, step: ChainStep, person: Person, code: int,
+                 unanswered: list[str], now: datetime) -> Text:
+    """One person's text for a step, or the call for a step `by: call`: placed at once (a call
+    is never held or bundled by the rate limit), answered with the keys for the person's code."""
+    if step.by == "call":
+        body = call_text(tenant, person, title=run.title, assignee=run.assignee, due_at=run.due_at, now=now,
+                         urgent=step.urgent, unanswered=unanswered)
+        return text_to(tenant, person, body, "escalation")._replace(channel="call", code=code, urgent=True)
+    body = step_text(tenant, person, title=run.title, assignee=run.assignee, task=tenant.task(run.task),
+                     due_at=run.due_at, now=now, code=code, urgent=step.urgent, unanswered=unanswered)
+    return text_to(tenant, person, body, "escalation")
 
 
 def notified_before(session: Session, run_ids: list[int]) -> dict[int, list[str]]:

@@ -47,6 +47,17 @@ def step_text(tenant: Tenant, person: Person, *, title: str, assignee: str, task
     return fit(("URGENT: " if urgent else "") + text)
 
 
+def call_text(tenant: Tenant, person: Person, *, title: str, assignee: str, due_at: datetime,
+              now: datetime, urgent: bool, unanswered: list[str] = ()) -> str:
+    """What a step by phone says (conversation/escalation_calls.py adds the keys to press)."""
+    late = now - due_at
+    when = f"due at {clock(due_at, now, tenant)}" + (f", {ago(late)} ago" if late >= timedelta(minutes=1) else "")
+    who = "You haven't" if person.id == assignee else f"{name_of(tenant, assignee)} hasn't"
+    waited = f" No answer from {', '.join(unanswered)}." if unanswered else ""
+    return fit(f"This is Onward for {tenant.name}. {'Urgent. ' if urgent else ''}{who} done "
+               f"{shorten(title, TITLE_CHARS)}, {when}.{waited}")
+
+
 def _how_to_answer(person: Person, task: Task | None, code: int) -> str:
     if person.role not in DECIDERS:
         return f"Can you do it? Reply {code}t to take it."

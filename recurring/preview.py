@@ -81,7 +81,8 @@ def _line(tenant: Tenant, start: datetime, line: PreviewLine, phones: bool) -> s
     if line.kind == "skip":
         return f"  step {line.number}  {when} {line.step.notify:<13} nobody to text: passed over"
     people = ", ".join(f"{p.name} ({p.phone if phones else mask(p.phone)})" for p in line.people)
-    notes = [f"waits {ago(line.step.wait)}"] + (["urgent: texts even in quiet hours"] if line.step.urgent else [])
+    notes = ([f"waits {ago(line.step.wait)}"] + (["by call"] if line.step.by == "call" else [])
+             + (["urgent: texts even in quiet hours"] if line.step.urgent else []))
     if line.held_from:
         who = ", ".join(f"{p.name} {p.quiet_hours[0]:%H:%M}-{p.quiet_hours[1]:%H:%M}" for p in line.quiet)
         notes.append(f"held from {local(line.held_from, tenant)} for quiet hours ({who})")

@@ -21,7 +21,7 @@ from agents.staff import StaffAgent
 from agents.understanding.engine import Engine
 from config.schema import Tenant
 from integrations.media import Fetched
-from routing.calls import CALL_CHAINS, call_route
+from routing.calls import CALL_CHAINS, call_route, keyed
 from routing.limits import is_stranger, stranger_may_get_reply
 from routing.sessions import Conversation, load_session, save_session
 from routing.tenants import Actor, resolve_actor
@@ -70,6 +70,8 @@ def handle_interaction(session: Session, tenant: Tenant, interaction: Interactio
     `understander`: the engine its agents ask (routing/ahead.py), None for the app's."""
     actor = resolve_actor(tenant, interaction.from_phone)
     convo = load_session(session, tenant.tenant, interaction.from_phone, now)
+    if interaction.channel == "voice":  # the keypad's yes and no
+        interaction = keyed(interaction, convo.state)
     route = route_for(session, tenant, interaction, actor, convo)
     ctx = ExecutionContext(tenant=tenant, actor=actor, interaction=interaction,
                            interaction_id=interaction_id, now=now, state=convo.state,

@@ -100,6 +100,10 @@ class Message(Base):
     # killed mid-call, a timeout), which may have reached the provider (confirmations/jobs.py).
     attempted_at: Mapped[datetime | None]
     bundle_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id", name="fk_messages_bundle_id"))
+    # sms, or call: an escalation step said by phone (body: what is said), whose keys answer
+    # with the reply code `code` (recurring/codes.py) as a text would.
+    channel: Mapped[str] = mapped_column(String(8), default="sms", server_default="sms")
+    code: Mapped[int | None]
 
 
 class OptOut(Base):

@@ -109,4 +109,5 @@ TEMPLATES: dict[str, str] = {
     "call_anything_else": "Is there anything else I can help with?",
     "call_say_again": "Sorry, could you say that again?",
     "call_text_instead": "Please text us to carry on. Goodbye.",
+    "call_keys_yes_no": "Or press 1 for yes, 2 for no.",
 }

@@ -105,4 +105,5 @@ TEMPLATES: dict[str, str] = {
     "call_anything_else": "¿Te ayudo con algo más?",
     "call_say_again": "Perdón, ¿me lo repites?",
     "call_text_instead": "Escríbenos para seguir. Adiós.",
+    "call_keys_yes_no": "O marca 1 para sí, 2 para no.",
 }

@@ -1,4 +1,4 @@
-"""Sending texts: one interface, a Twilio and a console implementation."""
+"""Sending texts and placing calls: one interface, a Twilio and a console implementation."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
@@ -28,6 +28,15 @@ class Messaging(ABC):
     def find_sent(self, *, to: str, from_: str, body: str, since: datetime) -> list[SendResult]:
         """The texts the provider holds as sent from `from_` to `to` with this body since
         `since`, oldest first: what an attempt that ended without an answer may have sent."""
+
+    @abstractmethod
+    def call(self, *, to: str, from_: str, url: str) -> SendResult:
+        """Place one call whose TwiML is fetched from `url` (answered by a machine: AnsweredBy
+        says so); errors as for send()."""
+
+    @abstractmethod
+    def find_calls(self, *, to: str, from_: str, since: datetime) -> list[SendResult]:
+        """The calls the provider holds as placed from `from_` to `to` since `since`, oldest first."""
 
 
 def make_messaging(settings: Settings) -> Messaging:

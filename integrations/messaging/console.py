@@ -1,4 +1,4 @@
-"""The console sender: without Twilio credentials, outbound texts are printed and kept.
+"""The console sender: without Twilio credentials, outbound texts (and calls) are printed and kept.
 
 It lets a newcomer try every flow locally; nothing leaves the machine.
 """
@@ -45,6 +45,14 @@ class ConsoleMessaging(Messaging):
         log.info("console text %s from %s to %s recorded", text.local_id, from_, to)
         # No provider sid: the local id restarts with the process, and provider_sid is unique.
         return SendResult(sid=None, status="console")
+
+    def call(self, *, to: str, from_: str, url: str) -> SendResult:
+        print(f"[console call] {from_} -> {to}: {url}", flush=True)
+        log.info("console call from %s to %s recorded", from_, to)
+        return SendResult(sid=None, status="console")
+
+    def find_calls(self, *, to: str, from_: str, since: datetime) -> list[SendResult]:
+        return []  # as for texts: nothing outlives the process that printed it
 
     def find_sent(self, *, to: str, from_: str, body: str, since: datetime) -> list[SendResult]:
         # What it printed is gone with the process that printed it: a console text whose

@@ -9,7 +9,7 @@
     other TwilioException                 -> TemporaryError
 
 find_sent() reads Twilio's Messages list (To, From, DateSent on or after) to learn what
-such an attempt did.
+such an attempt did; find_calls() reads the Calls list the same way for a call().
 """
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ DEFAULT_TIMEOUT = 10.0  # seconds, for connecting and for each read
 RETRYABLE_CODES = frozenset({30003})  # "unreachable destination handset": worth one more try (jobs.py)
 CLOCK_SKEW = timedelta(minutes=5)  # Twilio's clock against ours, when looking for a text sent since
 LOOKUP_LIMIT = 100  # texts to one phone from one number since the attempt: more would be a flood
+CALL_RING_SECONDS = 25  # a call nobody picks up by then is not answered (about five rings)
 
 
 class RebasedHttpClient(TwilioHttpClient):
@@ -91,6 +92,24 @@ class TwilioMessaging(Messaging):
         found = [m for m in reversed(listed)
                  if m.body == body and (m.date_sent or m.date_created or start) >= start]
         return [SendResult(sid=m.sid, status=str(m.status)) for m in found]
+
+
+    def call(self, *, to: str, from_: str, url: str) -> SendResult:
+        try:
+            placed = self.client.calls.create(to=to, from_=from_, url=url, method="POST",
+                                              machine_detection="Enable", timeout=CALL_RING_SECONDS)
+        except (TwilioException, requests.RequestException) as exc:
+            raise translate_error(exc) from exc
+        log.info("twilio placed call %s to %s (%s)", placed.sid, to, placed.status)
+        return SendResult(sid=placed.sid, status=str(placed.status))
+
+    def find_calls(self, *, to: str, from_: str, since: datetime) -> list[SendResult]:
+        start = since - CLOCK_SKEW
+        try:
+            listed = self.client.calls.list(to=to, from_=from_, start_time_after=start, limit=LOOKUP_LIMIT)
+        except (TwilioException, requests.RequestException) as exc:
+            raise translate_error(exc) from exc
+        return [SendResult(sid=c.sid, status=str(c.status)) for c in reversed(listed)]
 
 
 def translate_error(exc: Exception) -> IntegrationError:

@@ -7,6 +7,9 @@
     api.messages   # the messages accepted, answered or not (what reached the phones)
     api.stop()
 
+POST .../Calls.json places a call (To, From and Url required; `api.calls` lists them, `api.placed`
+the requests) and GET on it lists them by To and From, newest first, as Twilio's Calls list does.
+
 Unscripted requests to POST /2010-04-01/Accounts/{sid}/Messages.json are accepted
 with 201 and a message resource like Twilio's (status "queued"), after `latency`
 seconds. GET on the same path lists the accepted messages as Twilio's Messages list
@@ -31,6 +34,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from tests.fakes.server import ScriptedServer
 
 MESSAGES_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<account>AC\w+)/Messages\.json$")
+CALLS_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<account>AC\w+)/Calls\.json$")
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,7 @@ class FakeTwilioApi(ScriptedServer):
     auth_token: str
     requests: list[Recorded] = field(default_factory=list)
     messages: list[dict] = field(default_factory=list)  # accepted, oldest first
+    calls: list[dict] = field(default_factory=list)  # placed, oldest first
     latency: float = 0.0  # seconds an accepted message waits for its answer
 
     def __post_init__(self) -> None:
@@ -85,7 +90,12 @@ class FakeTwilioApi(ScriptedServer):
     @property
     def sent(self) -> list[Recorded]:
         """The requests that were accepted as messages."""
-        return [r for r in self.requests if r.answered == 201]
+        return [r for r in self.requests if r.answered == 201 and MESSAGES_PATH.match(r.path)]
+
+    @property
+    def placed(self) -> list[Recorded]:
+        """The requests that were accepted as calls."""
+        return [r for r in self.requests if r.answered == 201 and CALLS_PATH.match(r.path)]
 
     def answer(self, recorded: Recorded) -> tuple[int, dict] | None:
         scripted, number = self._received(recorded)
@@ -97,6 +107,8 @@ class FakeTwilioApi(ScriptedServer):
         refused = self._refusal(recorded)
         if refused:
             return refused
+        if CALLS_PATH.match(recorded.path):
+            return self._calls(recorded, number)
         if recorded.method == "GET":
             return 200, self._list(recorded)
         answer = self._accept(recorded, number)
@@ -107,7 +119,7 @@ class FakeTwilioApi(ScriptedServer):
         return answer
 
     def _refusal(self, recorded: Recorded) -> tuple[int, dict] | None:
-        match = MESSAGES_PATH.match(recorded.path)
+        match = MESSAGES_PATH.match(recorded.path) or CALLS_PATH.match(recorded.path)
         if recorded.method not in ("GET", "POST") or not match:
             return 404, error_body(404, 20404, "The requested resource was not found")
         if recorded.auth != (self.account_sid, self.auth_token) or match["account"] != self.account_sid:
@@ -121,6 +133,28 @@ class FakeTwilioApi(ScriptedServer):
         recorded.sid = resource["sid"]
         with self._lock:
             self.messages.append({**resource, "status": "sent", "date_sent": resource["date_created"]})
+        return 201, resource
+
+    def _calls(self, recorded: Recorded, number: int) -> tuple[int, dict]:
+        """Place a call (POST), or list the calls placed (GET: To and From filter, one page)."""
+        if recorded.method == "GET":
+            with self._lock:
+                found = [c for c in reversed(self.calls)
+                         if all(not recorded.value(n) or c[k] == recorded.value(n) for n, k in (("To", "to"), ("From", "from")))]
+            path = f"/2010-04-01/Accounts/{self.account_sid}/Calls.json"
+            return 200, {"calls": found, "page": 0, "page_size": len(found) or 50, "start": 0, "end": len(found) - 1,
+                         "uri": path, "first_page_uri": path, "previous_page_uri": None, "next_page_uri": None}
+        if not all(recorded.value(name) for name in ("To", "From", "Url")):
+            return 400, error_body(400, 21205, "To, From and Url are required to place a call.")
+        now = format_datetime(datetime.now(timezone.utc), usegmt=True)
+        sid = f"CA{number:04d}{secrets.token_hex(14)}"
+        resource = {"account_sid": self.account_sid, "sid": sid, "to": recorded.value("To"),
+                    "from": recorded.value("From"), "status": "queued", "direction": "outbound-api",
+                    "date_created": now, "date_updated": now, "start_time": None, "end_time": None,
+                    "api_version": "2010-04-01", "uri": f"/2010-04-01/Accounts/{self.account_sid}/Calls/{sid}.json"}
+        recorded.sid = sid
+        with self._lock:
+            self.calls.append(resource)
         return 201, resource
 
     def _list(self, recorded: Recorded) -> dict:

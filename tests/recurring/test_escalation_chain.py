@@ -43,8 +43,12 @@ def test_a_task_uses_its_own_chain_or_the_default_or_the_built_in_one():
 
 def test_the_copy_kept_on_the_run_reads_back_the_same():
     chain = chain_for(HARBOR, ALONE)
-    assert chain_json(chain)[0] == {"notify": "assignee", "wait": 300, "urgent": False}
+    assert chain_json(chain)[0] == {"notify": "assignee", "wait": 300, "urgent": False, "by": "text"}
     assert chain_of(chain_json(chain)) == chain
+
+
+def test_a_copy_made_before_steps_could_call_reads_as_texts():
+    assert chain_of([{"notify": "owner", "wait": 600, "urgent": True}])[0].by == "text"
 
 
 @pytest.mark.parametrize("notify, assignee, people", [

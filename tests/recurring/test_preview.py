@@ -71,3 +71,15 @@ def test_unknown_tenant_or_task_is_a_clear_error(runner):
 def test_a_time_without_offset_is_refused(runner):
     result = preview(runner, "harbor-barbers", "opening", "--now", "2026-11-23T09:00:00")
     assert result.exit_code == 2 and "has no UTC offset" in result.output
+
+
+def test_a_step_by_phone_says_so(runner, runtime):
+    from config.schema import EscalationStep
+
+    harbor = runtime.tenants.get("harbor-barbers")
+    urgent = (*harbor.escalation["urgent"][:-1], EscalationStep(notify="owner", urgent=True, by="call"))
+    runtime.tenants = TenantDirectory((harbor.model_copy(update={"escalation": {**harbor.escalation,
+                                                                                "urgent": urgent}}),))
+    result = preview(runner, "harbor-barbers", "cooler", "--now", MONDAY_9)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[4].endswith("waits 30m; by call; urgent: texts even in quiet hours")

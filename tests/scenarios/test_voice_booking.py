@@ -176,3 +176,13 @@ def test_a_caller_who_speaks_spanish_is_answered_in_spanish_and_heard_as_spanish
     again = Call(twilio, from_="+16175550160")  # a later call: the record keeps the language
     again.answer()
     assert again.said.startswith("Gracias por llamar a Harbor Street Barbers.")
+
+
+def test_the_keypad_answers_an_offer_on_a_gathered_call_too(twilio, runtime):
+    day = weekday_soon()
+    call = Call(twilio, from_=SAM)
+    call.answer()
+    call.say(f"a haircut on {day:%A} at 3pm")
+    assert call.said.endswith("Say YES to book. Or press 1 for yes, 2 for no.")
+    call.say(digits="1")
+    assert call.said.startswith(f"You're booked: Haircut, {spoken(day, '3 PM')}")
