@@ -20,6 +20,7 @@ from agents.staff_intent import DONE as DONE_WORDS
 from agents.understanding.faq import match_faq
 from agents.understanding.numbers import reading_in, with_spelled_reading
 from agents.understanding.result import STATE_CHANGING, Understanding
+from agents.understanding.rules import ANSWERED
 from agents.understanding.staff import is_owner
 from agents.understanding.tasks import match_person, match_task, tasks_of
 from agents.understanding.tenant_examples import vote
@@ -53,6 +54,8 @@ SHORT_ASK = 3  # "excuse it", "let it slide": words that give no reason of their
 def blend(ask, heard: Understanding, probabilities: dict[str, float]) -> Understanding:
     if _coded(heard):
         return heard  # "3t, sam's off": the code and its letter say what to do, whatever else is said
+    if heard.confidence >= ANSWERED:
+        return heard  # "beard", after "which service?": the conversation says what it is, not the words alone
     heard = _checked_number(ask, heard)
     if ask.person is not None and heard.person is None:
         heard = replace(heard, person=_person(ask, heard.intent))

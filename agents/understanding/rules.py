@@ -34,6 +34,7 @@ CARRIED = ("book", "reschedule", "cancel")  # intents a later "thursday at 11" c
 REPLY_LETTERS = {"c": "confirm", "r": "reschedule", "x": "cancel"}
 LEADING_LETTER = re.compile(r"^([crx])(?:[\s,.!:;-]+(?!u\b|you\b|ya\b)|$)")  # not "r u open?"
 SURE, LIKELY, GUESS, UNSURE = 0.95, 0.8, 0.5, 0.3
+ANSWERED = 0.99  # the answer to what Onward just asked: the blend keeps it as it is
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ def _business_question(r: Reading, tenant: Tenant, now: datetime):
 
 def _book(r: Reading, tenant: Tenant, now: datetime):
     if r.service and not r.has(s.BOOK) and r.recent and (carried := _carried(r, tenant, now)):
-        return carried[0], SURE  # "beard", answering which service: the request it completes
+        return carried[0], ANSWERED  # "beard", answering which service: the request it completes
     if r.has(s.BOOK) or r.service:
         return "book", SURE if r.has(s.BOOK) else LIKELY
     if r.has_when:

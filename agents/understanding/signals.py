@@ -53,7 +53,8 @@ AFFIRMATIVE = (r"(?:yes+|yess|yea+h?|yah|ya|yep|yup|y|ok(?:ay|ey)?|k+|sure|sound
                r"|go ahead|si|claro|dale|perfecto|vale|de acuerdo|esta bien|👍|👌|✅|🙏|💯)")
 CONFIRM = re.compile(rf"^(?!good (?:morning|afternoon|evening|night))(?!y (?!$)){AFFIRMATIVE}(?:$|[\s,.!]+(?!(?:but|pero|no|not)\b))")
 DECLINE = _any(
-    r"^(?:no+|nope|nah|naw|neither|none|not those|not really|never ?mind|nvm|ninguno|ninguna|👎)(?:$|[\s,.!?])",
+    r"^(?:no+|nope|nah|naw|neither|none|not those|not really|never ?mind|nvm|scratch that|forget (?:it|that)"
+    r"|i'?m good|ninguno|ninguna|👎)(?:$|[\s,.!?])",
     r"\b(?:doesn'?t|does not|don'?t|do not|won'?t|wont|doesnt|dont) work\b",
     r"\bnone of (?:those|them|these|the)\b", r"\bneither of\b")
 ASKS_IF_THEY_DO = re.compile(
