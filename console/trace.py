@@ -19,11 +19,15 @@ from store.models import Booking, Execution, Interaction, IntegrationJob, Messag
 MAX_ROWS = 100  # of each kind written; one interaction writes a handful
 
 
+ROUTE_OF_AGENT = {agent.name: route for route, chain in reversed(CHAINS.items()) for agent in chain}
+
+
 def route_of(steps: list[dict]) -> str:
-    """The route an execution took: the one whose chain's first agent it ran (the trace
-    records agents, not the route; every chain starts with its own agent)."""
-    ran = [step.get("agent") for step in steps]
-    return next((route for route, chain in CHAINS.items() if chain and chain[0].name in ran), "default")
+    """The route an execution took. The trace records agents, not the route: a chain's
+    agents append their step after their own stages (the customer agent after intent,
+    lookup...), so the last step of a chain's agent names it."""
+    ran = (ROUTE_OF_AGENT.get(step.get("agent")) for step in reversed(steps))
+    return next((route for route in ran if route), "default")
 
 
 @console.get("/interactions/<int:interaction_id>")
