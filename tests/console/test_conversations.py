@@ -65,10 +65,10 @@ def test_an_interactions_trace(console_client, runtime, talked):
     console_client.sign_in(DANA)
     page = console_client.get(f"/console/interactions/{talked['interaction']}").text
     assert "Route <code>customer</code>" in page
-    steps = re.findall(r'<tr class="(\w+)"><td>\w+</td><td>(\w+)</td><td class="num">[\d.]+</td>', page)
+    steps = re.findall(r'<tr class="(\w+)"><td data-label="Agent">\w+</td><td data-label="Outcome">(\w+)</td>', page)
     assert [agent for agent, _ in steps] == ["intent", "lookup", "decision", "action", "communication", "customer"]
     assert ("intent", "book") in steps and ("action", "held") in steps
-    assert "Understood:</strong> rules: book, confidence" in page
+    assert "Read as:</strong> rules: book, confidence" in page
     assert f'/console/bookings/{talked["booking"]}' in page  # the hold it wrote, now the booking
     assert "Would you like" in page or "Reply YES" in page  # the reply it sent
 
