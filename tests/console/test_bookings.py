@@ -3,14 +3,12 @@ through the same rules and texts as a customer's own text. Staff and other tenan
 from __future__ import annotations
 
 import re
-from datetime import timedelta
-
 import pytest
 from sqlalchemy import func, select
 
 from store.models import Booking, IntegrationJob, Message
 from tests.booking.fixtures import MARCO, local, text  # noqa: F401 - the text fixture
-from tests.booking.fixtures import texts_to
+from tests.booking.fixtures import MONDAY_10AM, texts_to
 from tests.console.conftest import AVA, DANA, SAM
 from tests.console.pages import AMY, BEN, CARA, book, monday  # noqa: F401 - the monday fixture
 
@@ -61,18 +59,13 @@ def test_a_booking_opens_to_its_customer_texts_deposit_and_outside_writes(consol
     with runtime.db.session() as session:
         session.add(IntegrationJob(tenant="harbor-barbers", booking_id=booked["amy"], kind="crm.upsert_contact",
                                    change="booked", idempotency_key="console-test", state="failed", attempts=5,
-                                   last_error="CRM answered 503", next_try_at=monday_now(runtime)))
+                                   last_error="CRM answered 503", next_try_at=MONDAY_10AM))
     console_client.sign_in(DANA)
     page = console_client.get(f"/console/bookings/{booked['amy']}").text
     assert "Haircut" in page and "Amy" in page and AMY in page
     assert "You&#39;re booked: Haircut, Wed Nov 25 at 3:00 PM" in page  # the texts with the customer
     assert "crm.upsert_contact" in page and "CRM answered 503" in page and ">failed<" in page
     assert "Deposit</dt><dd>none" in page
-
-
-def monday_now(runtime):
-    from tests.booking.fixtures import MONDAY_10AM
-    return MONDAY_10AM
 
 
 def test_moving_from_the_page_texts_the_customer_and_the_operator(console_client, runtime, booked):
