@@ -1,11 +1,13 @@
 """Benchmark: the operator console's pages rendered server-side for a busy tenant.
 
-    .venv/bin/python bench/console.py [--database-url postgresql+psycopg://...] [--runs 1000] [--requests 100]
+    .venv/bin/python bench/console.py [--database-url postgresql+psycopg://...] [--runs 1000] [--bookings 500]
+                                      [--requests 100]
 
 Harbor Street Barbers (config/tenants) gets `--runs` runs today, spread over its tasks
 and the five states: the done ones with a proof (a photo path, a reading or a note), a
 tenth of the open ones escalated (with a step, as the tick writes it), plus a few open
-findings. The owner's session is opened directly (no text), and each page in PAGES is
+findings; and `--bookings` bookings this week (Monday to Sunday, in opening hours, for
+200 customers: most confirmed, a tenth held, a tenth cancelled). The owner's session is opened directly (no text), and each page in PAGES is
 requested through the Flask test client `--requests` times after a warm-up; the figures
 are per request, whole (session lookup, queries, template). Target: p95 under 150 ms.
 
@@ -28,11 +30,13 @@ from config.settings import load_settings  # noqa: E402
 from console.access import COOKIE  # noqa: E402
 from console.signin import memberships, open_session  # noqa: E402
 from server import create_app  # noqa: E402
-from store.models import Escalation, Finding, Proof, Run  # noqa: E402
+from store.models import Booking, Customer, Escalation, Finding, Proof, Run  # noqa: E402
 
 TENANT, OWNER = "harbor-barbers", "+16175550101"
 STATES = ("open", "late", "done", "missed", "excused")
-PAGES = {"today": "/console/", "today, live poll (unchanged: 204)": "/console/today/live?version={version}"}
+PAGES = {"today": "/console/", "today, live poll (unchanged: 204)": "/console/today/live?version={version}",
+         "bookings, the week": "/console/bookings?view=week", "bookings, a day": "/console/bookings"}
+CUSTOMERS = 200
 WARM_UP = 5
 
 
@@ -59,6 +63,27 @@ def seed_runs(runtime, count: int, now: datetime) -> None:
         for i in range(3):
             session.add(Finding(tenant=TENANT, task=tasks[i].id, kind="misses", summary=f"{tasks[i].title} missed 3 of 7",
                                 runs=[], open_key=f"bench:{i}"))
+
+
+def seed_bookings(runtime, count: int, now: datetime) -> None:
+    """`count` bookings this local week, 09:00 to 18:30 on the 15-minute grid."""
+    tenant = runtime.tenants.get(TENANT)
+    local = now.astimezone(tenant.zone)
+    monday = (local - timedelta(days=local.weekday())).replace(hour=9, minute=0, second=0, microsecond=0)
+    services = tenant.services
+    with runtime.db.session() as session:
+        customers = [Customer(tenant=TENANT, phone=f"+1617555{7000 + i:04d}", name=f"Customer {i}")
+                     for i in range(CUSTOMERS)]
+        session.add_all(customers)
+        session.flush()
+        for i in range(count):
+            service = services[i % len(services)]
+            start = monday + timedelta(days=i % 7, minutes=15 * ((i // 7) % 38))
+            state = "held" if i % 10 == 3 else "cancelled" if i % 10 == 7 else "confirmed"
+            session.add(Booking(tenant=TENANT, customer_id=customers[i % CUSTOMERS].id, service=service.id,
+                                start=start, end=start + service.duration, state=state, price=service.price,
+                                deposit=service.deposit, hold_expires_at=now + timedelta(days=8) if state == "held"
+                                else None, accepted_at=now if state == "held" else None))
 
 
 def proof_of(run: Run, i: int) -> Proof:
@@ -92,6 +117,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url")
     parser.add_argument("--runs", type=int, default=1000)
+    parser.add_argument("--bookings", type=int, default=500)
     parser.add_argument("--requests", type=int, default=100)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as var:
@@ -103,9 +129,11 @@ def main() -> None:
         runtime = app.extensions["onward"]
         now = datetime.now(timezone.utc)
         seed_runs(runtime, args.runs, now)
+        seed_bookings(runtime, args.bookings, now)
         client = signed_in_client(app, runtime, now)
         version = client.get("/console/today/live").text.split("version=")[1].split('"')[0]
-        print(f"console pages, {args.runs} runs today, {args.requests} requests each (ms per request)")
+        print(f"console pages, {args.runs} runs today, {args.bookings} bookings this week, "
+              f"{args.requests} requests each (ms per request)")
         for name, path in PAGES.items():
             timings = sorted(time_page(client, path.format(version=version), args.requests))
             p95 = timings[int(len(timings) * 0.95) - 1]

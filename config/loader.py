@@ -60,6 +60,17 @@ def load_directory(path: Path, environ: Mapping[str, str]) -> LoadResult:
     return LoadResult(tenants, tuple(problems + clashes))
 
 
+def file_of(directory: Path, tenant_id: str) -> Path | None:
+    """The *.yaml file of a directory whose `tenant:` is this id (read, not validated)."""
+    for file in sorted(directory.glob("*.yaml")) if directory.is_dir() else []:
+        try:
+            if _read_yaml(file).get("tenant") == tenant_id:
+                return file
+        except ConfigError:
+            continue
+    return None
+
+
 def load_file(file: Path, environ: Mapping[str, str]) -> Tenant:
     """The file's tenant, or a ConfigError with every problem found in it, all in one go:
     secrets and phones, then the schema, then the cross-checks (when the schema passed).

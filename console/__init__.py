@@ -35,4 +35,5 @@ def set_up(state) -> None:
     csrf.init_app(app)
 
 
-from console import access, decisions, layout, login, thumbnails, today  # noqa: E402,F401  (the pages register on the blueprint)
+from console import (access, booking, bookings, conversations, decisions, layout, login, setup,  # noqa: E402,F401
+                     thumbnails, today, trace)  # (the pages register on the blueprint)

@@ -14,8 +14,7 @@ from sqlalchemy.orm import Session
 
 from agents.booking import messages as m
 from agents.booking.calendar import booking_of
-from agents.booking.lifecycle import service_of
-from agents.booking.notices import tell_operator, text_customer
+from agents.booking.lifecycle import CHANGE_NOTICES, service_of, tell_change
 from agents.booking.slots import starts_of
 from agents.booking.work import Work
 from agents.context import ExecutionContext
@@ -23,8 +22,6 @@ from agents.templates.words import Words
 
 Say = Callable[[ExecutionContext, Session, Work, Words], str]
 TEXTED_CHANNELS = ("sms", "mms")
-NOTICES = {"confirmed": "New booking", "moved": "Moved", "cancelled": "Cancelled"}
-URGENT = frozenset({"cancelled"})  # a freed chair the operator may fill: told at once
 
 
 class CommunicationAgent:
@@ -36,22 +33,15 @@ class CommunicationAgent:
         if work.ask_name:
             text += " " + w("ask_name_voice" if w.voice else "ask_name")
         ctx.reply(m.fit(text))
-        if work.result in NOTICES:
+        if work.result in CHANGE_NOTICES:
             confirm_elsewhere(ctx, session, work)
         ctx.outcome = work.result
         return ctx
 
 
 def confirm_elsewhere(ctx: ExecutionContext, session: Session, work: Work) -> None:
-    booking, customer = work.booking, work.customer
-    service = service_of(ctx.tenant, booking.service)
-    name = service.name if service else booking.service
-    tell_operator(session, ctx.tenant, m.operator_notice(
-        ctx.tenant, NOTICES[work.result], name, booking.start, customer.name, customer.phone,
-        old=work.moved_from), ctx.interaction_id, urgent=work.result in URGENT)
-    if ctx.interaction.channel not in TEXTED_CHANNELS and service is not None:
-        text = TEXTS[work.result](Words(ctx.tenant, work.lang), service, booking)
-        text_customer(session, ctx.tenant, customer.phone, text, "confirmation", ctx.interaction_id)
+    tell_change(session, ctx.tenant, work.result, work.booking, work.customer, work.lang, ctx.interaction_id,
+                moved_from=work.moved_from, text_them=ctx.interaction.channel not in TEXTED_CHANNELS)
 
 
 def can_do(w: Words) -> str:
@@ -202,4 +192,3 @@ REPLIES: dict[str, Say] = {
     "team_told": team_told, "no_operator": no_operator, "name_noted": name_noted, "greeting": greeting,
     "unlisted": unlisted, "handed_off": handed_off, "not_understood": not_understood,
 }
-TEXTS = {"confirmed": m.confirmation, "moved": m.moved, "cancelled": m.cancelled}

@@ -3,6 +3,7 @@
     place_hold      an offered time, held for `booking.hold` while the customer decides
     accept          the customer said yes: confirmed, or held until the deposit is paid
     move            a confirmed booking takes the time of its move hold
+    reschedule      a booking takes a new time (a move, or the business moving it)
     cancel          cancelled by the customer (or a lapsed deposit)
     confirm_paid_booking   the payment provider says the deposit is paid
 
@@ -73,12 +74,19 @@ def reminder_time(tenant: Tenant, start: datetime, now: datetime) -> datetime | 
 
 
 def move(session: Session, tenant: Tenant, hold: Booking, booking: Booking, now: datetime) -> None:
-    """The booking takes its move hold's time; its reminder is due again for the new time."""
-    booking.start, booking.end = hold.start, hold.end
-    booking.remind_at, booking.reminded_at = reminder_time(tenant, hold.start, now), None
-    booking.answered_reminder = None
+    """The booking takes its move hold's time."""
+    start, end = hold.start, hold.end
     session.delete(hold)
     session.flush()
+    reschedule(session, tenant, booking, start, end, now)
+
+
+def reschedule(session: Session, tenant: Tenant, booking: Booking, start: datetime, end: datetime,
+               now: datetime) -> None:
+    """The booking takes a new time; its reminder is due again for it."""
+    booking.start, booking.end = start, end
+    booking.remind_at, booking.reminded_at = reminder_time(tenant, start, now), None
+    booking.answered_reminder = None
     queue_booking_sync(session, tenant, booking, "rescheduled", now)
 
 
@@ -128,6 +136,26 @@ def _chair_left(session: Session, tenant: Tenant, service: Service | None, booki
         return False
     busy = busy_during(session, tenant, span(tenant, service, booking.start), now, without=[booking.id])
     return has_chair(tenant, service, booking.start, busy)
+
+
+CHANGE_NOTICES = {"confirmed": "New booking", "moved": "Moved", "cancelled": "Cancelled"}
+CHANGE_TEXTS = {"confirmed": messages.confirmation, "moved": messages.moved, "cancelled": messages.cancelled}
+URGENT_CHANGES = frozenset({"cancelled"})  # a freed chair the operator may fill: told at once
+
+
+def tell_change(session: Session, tenant: Tenant, change: str, booking: Booking, customer: Customer,
+                lang: str, interaction_id: int | None = None, moved_from: datetime | None = None,
+                text_them: bool = True) -> None:
+    """A booking made, moved or cancelled: the operator's notice, and the customer's text
+    when what they used (a call, the API, the business's console) left them nothing to keep."""
+    service = service_of(tenant, booking.service)
+    name = service.name if service else booking.service
+    tell_operator(session, tenant, messages.operator_notice(
+        tenant, CHANGE_NOTICES[change], name, booking.start, customer.name, customer.phone, old=moved_from),
+        interaction_id, urgent=change in URGENT_CHANGES)
+    if text_them and service is not None:
+        text = CHANGE_TEXTS[change](Words(tenant, lang), service, booking)
+        text_customer(session, tenant, customer.phone, text, "confirmation", interaction_id)
 
 
 def send_confirmations(session: Session, tenant: Tenant, booking: Booking, customer: Customer,
