@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 import simple_websocket  # noqa: E402
 from twilio.request_validator import RequestValidator  # noqa: E402
 
-from bench.webhook import PUBLIC_BASE_URL, TOKEN, free_port, onward_env, percentile  # noqa: E402
+from bench.webhook import PUBLIC_BASE_URL, TOKEN, free_port, onward_env, percentile, start_server  # noqa: E402
 from devstack import WEB_THREADS  # noqa: E402
 
 HARBOR = "+16175550100"
@@ -117,29 +117,9 @@ def rounds_of_calls(port: int, args, answered: bool, first: int) -> list[float]:
     return sorted(latencies)
 
 
-def start_server(app: str, port: int, env: dict) -> "subprocess.Popen":
-    import subprocess
-
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", "2", "--threads", str(WEB_THREADS), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", app], cwd=ROOT, env=env)
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/healthz")
-            connection.getresponse().read()
-            connection.close()
-            return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"{app} did not start")
-
-
 def measure(name: str, app: str, env: dict, args, answered: bool, first: int) -> dict:
     port = free_port()
-    server = start_server(app, port, env)
+    server = start_server(app, port, env, threads=WEB_THREADS)
     try:
         rounds_of_calls(port, argparse.Namespace(**{**vars(args), "rounds": 1}), answered, first)  # warm-up
         latencies = rounds_of_calls(port, args, answered, first + 10**6)

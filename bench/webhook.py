@@ -13,7 +13,6 @@ import http.client
 import multiprocessing
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -104,10 +103,10 @@ def percentile(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(len(values) * p))]
 
 
-def start_server(app: str, port: int, env: dict, workers: int = 2) -> subprocess.Popen:
+def start_server(app: str, port: int, env: dict, workers: int = 2, threads: int = 1) -> subprocess.Popen:
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",
-         app], cwd=ROOT, env=env)
+        [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", app], cwd=ROOT, env=env)
     deadline = time.time() + 120
     while time.time() < deadline:  # until a worker answers: the socket listens before any has booted
         try:

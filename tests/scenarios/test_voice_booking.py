@@ -79,19 +79,7 @@ def test_a_new_caller_books_a_haircut_by_phone_and_gets_it_confirmed_by_text(twi
     call.say("no, that's all, thanks")
     assert call.hung_up and call.said == "Thanks for calling Harbor Street Barbers. Goodbye."
 
-    with runtime.db.session() as session:
-        booking = session.scalar(select(Booking))
-        customer = session.get(Customer, booking.customer_id)
-        confirmation = session.scalar(select(Message).where(Message.purpose == "confirmation"))
-    assert (booking.service, booking.state) == ("haircut", "confirmed")
-    assert booking.start.astimezone(SHOP) == datetime(day.year, day.month, day.day, 15, tzinfo=SHOP)
-    assert (customer.phone, customer.name) == (SAM, "Sam Lee")
-    assert (confirmation.to_phone, confirmation.from_phone) == (SAM, HARBOR_NUMBER)
-
-    sent = send_texts()
-    [text] = sent[SAM]
-    assert text.startswith(f"You're booked: Haircut, {day:%a %b} {day.day} at 3:00 PM") and len(text) <= 320
-    assert any(body.startswith("New booking: Haircut") for body in sent[MARCO])
+    assert_sam_booked_a_haircut_at_3(runtime, send_texts, day)
 
     again = Call(twilio, from_=SAM)
     again.answer()
@@ -186,3 +174,21 @@ def test_the_keypad_answers_an_offer_on_a_gathered_call_too(twilio, runtime):
     assert call.said.endswith("Say YES to book. Or press 1 for yes, 2 for no.")
     call.say(digits="1")
     assert call.said.startswith(f"You're booked: Haircut, {spoken(day, '3 PM')}")
+
+
+def assert_sam_booked_a_haircut_at_3(runtime, send_texts, day) -> None:
+    """Sam's call booked a haircut on `day` at 3 PM: the booking, his record, and the texts to
+    him and to the operator."""
+    with runtime.db.session() as session:
+        booking = session.scalar(select(Booking))
+        customer = session.get(Customer, booking.customer_id)
+        confirmation = session.scalar(select(Message).where(Message.purpose == "confirmation"))
+    assert (booking.service, booking.state) == ("haircut", "confirmed")
+    assert booking.start.astimezone(SHOP) == datetime(day.year, day.month, day.day, 15, tzinfo=SHOP)
+    assert (customer.phone, customer.name) == (SAM, "Sam Lee")
+    assert (confirmation.to_phone, confirmation.from_phone) == (SAM, HARBOR_NUMBER)
+    sent = send_texts()
+    [text] = sent[SAM]
+    assert text.startswith(f"You're booked: Haircut, {day:%a %b} {day.day} at 3:00 PM") and len(text) <= 320
+    assert any(body.startswith("New booking: Haircut") for body in sent[MARCO])
+
