@@ -24,9 +24,9 @@ from config.schema import Task
 from config.settings import Settings
 from integrations.errors import IntegrationError, PermanentError
 from integrations.media import Image, MediaTooLarge, fetch_image, proof_dir, store_image
-from recurring.completion import (add_flags, complete_run, hand_to_backup, notify_managers, open_run,
-                                  open_runs_for, photo_used_for, record_proof)
-from recurring.proof import Reading, proof_kind, reading_flags, recorded_unit, what_to_send
+from recurring.completion import (complete_run, complete_with_reading, hand_to_backup, open_run, open_runs_for,
+                                  photo_used_for, record_proof)
+from recurring.proof import Reading, proof_kind, what_to_send
 from store.models import Run
 
 PROOF_WAIT = timedelta(minutes=15)
@@ -171,12 +171,11 @@ class StaffAgent:
         reading = Reading(heard.number, heard.unit) if heard.number is not None else None
         if reading is None:
             return self._refuse(ctx, run, task, "number")
-        rule = task.proof.number
-        flags, unit = reading_flags(reading, rule), recorded_unit(reading, rule)
-        record_proof(session, run, ctx.now, "number", value=reading.text, unit=unit, flags=flags)
-        self._complete(ctx, session, run, flags, f"{reading.text} {unit}".strip())
+        flags, unit = complete_with_reading(session, ctx.tenant, run, ctx.actor.person, reading, ctx.now,
+                                            ctx.interaction_id)
+        self._thank(ctx, run, flags, f"{reading.text} {unit}".strip())
         if "out_of_range" in flags:
-            _tell_managers_out_of_range(ctx, session, run, reading, unit)
+            rule = task.proof.number
             ctx.reply(f"{reading.text} {unit} is outside {rule.min:g} to {rule.max:g}: "
                       "I've told the manager.")
 
@@ -225,8 +224,11 @@ class StaffAgent:
         _await(ctx, run, kind)
         ctx.outcome = "proof_missing"
 
-    def _complete(self, ctx, session, run: Run, flags: list[str], value: str = "") -> None:
+    def _complete(self, ctx, session, run: Run, flags: list[str]) -> None:
         complete_run(session, ctx.tenant, run, ctx.actor.person.id, ctx.now, flags)
+        self._thank(ctx, run, flags)
+
+    def _thank(self, ctx, run: Run, flags: list[str], value: str = "") -> None:
         ctx.slots.pop("awaiting", None)
         late = " (late)" if run.state == "late" else ""
         recorded = f": {value} recorded" if value else ""
@@ -341,9 +343,3 @@ def _note(text: str, task: Task, run: Run) -> str:
 def _older_than_slot(ctx: ExecutionContext, taken_at: datetime | None, run: Run) -> bool:
     return taken_at is not None and taken_at.replace(tzinfo=ctx.tenant.zone) < run.slot
 
-
-def _tell_managers_out_of_range(ctx, session, run: Run, reading: Reading, unit: str) -> None:
-    add_flags(run, ["out_of_range"])
-    who = ctx.actor.person.name
-    body = f"{run.title}: {who} recorded {reading.text} {unit}, outside the allowed range. Please check now."
-    notify_managers(session, ctx.tenant, body, ctx.actor.person.id, ctx.interaction_id)

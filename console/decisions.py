@@ -3,6 +3,11 @@ finding's Acknowledge, through the same functions the SMS answers use
 (recurring/escalation.py, recurring/completion.py, recurring/findings.py), so the
 effects and the texts to everyone involved are the same.
 
+Done records the proof the task asks for as the texts do: a note, or a reading (range,
+unit and flags by recorded_unit/reading_flags, the managers texted when out of range). A
+photo still comes by text: it is proof from the phone at the task, which an upload from
+the office would not be.
+
 Each form carries the escalation step it was shown (`seen`: level and answer). When
 someone else decided first, nothing changes and the page says what happened instead.
 """
@@ -15,16 +20,16 @@ from config.schema import Tenant
 from console import clock, console
 from console.access import SignedIn, deciders_only, signed, tenant_row_or_404
 from console.timeline import name as person_name
-from recurring.completion import complete_run, open_run, record_proof
+from recurring.completion import complete_run, complete_with_reading, open_run, record_proof
 from recurring.escalation import excuse_run, latest_escalation, reassign_run, take_run
 from recurring.findings import close_finding, open_finding
-from recurring.proof import proof_kind
+from recurring.proof import parse_reading, proof_kind
 from runtime import current_runtime
 from store.models import Escalation, Finding, Run
 
 DECIDERS_ONLY = frozenset({"excuse", "reassign", "done"})
-DONE_FROM_PAGE = frozenset({"none", "text"})  # a photo or a reading comes by text, with the proof
 MAX_NOTE = 300
+MAX_READING = 40
 
 
 class Refused(Exception):
@@ -106,19 +111,46 @@ def reassign(session: Session, who: SignedIn, run: Run) -> str:
 def done(session: Session, who: SignedIn, run: Run) -> str:
     task = who.tenant.task(run.task)
     kind = proof_kind(task) if task else "none"
+    if kind == "photo":
+        raise Refused(f"{run.title} needs a photo: it is done by text, with the photo from the phone at "
+                      "the task. Nothing changed.")
+    return DONE_BY_PROOF[kind](session, who, run)
+
+
+def done_with_nothing(session: Session, who: SignedIn, run: Run) -> str:
+    complete_run(session, who.tenant, run, who.person.id, clock.now())
+    return f"{run.title} is {run.state}."
+
+
+def done_with_note(session: Session, who: SignedIn, run: Run) -> str:
     note = request.form.get("note", "").strip()[:MAX_NOTE]
-    if kind not in DONE_FROM_PAGE:
-        raise Refused(f"{run.title} needs a {'photo' if kind == 'photo' else 'reading'}: "
-                      "it is done by text, with the proof. Nothing changed.")
-    if kind == "text" and not note:
+    if not note:
         raise Refused(f"{run.title} needs a note to count as done. Nothing changed.")
     now = clock.now()
-    if kind == "text":
-        record_proof(session, run, now, "text", value=note)
+    record_proof(session, run, now, "text", value=note)
     complete_run(session, who.tenant, run, who.person.id, now)
     return f"{run.title} is {run.state}."
 
 
+def done_with_reading(session: Session, who: SignedIn, run: Run) -> str:
+    """As a DONE 38 text: the range and unit checked, flagged, the managers texted when out of range."""
+    reading = parse_reading(request.form.get("reading", "")[:MAX_READING])
+    if reading is None:
+        raise Refused(f"{run.title} needs its reading as a number, e.g. 38. Nothing changed.")
+    flags, unit = complete_with_reading(session, who.tenant, run, who.person, reading, clock.now())
+    recorded = f"{reading.text} {unit}".strip()
+    if "out_of_range" in flags:
+        return f"{run.title} is {run.state}: {recorded} is outside its range; the managers have been texted."
+    if "unit_mismatch" in flags:
+        return f"{run.title} is {run.state}: {recorded} recorded, flagged as not in {unit_of(who, run)}."
+    return f"{run.title} is {run.state}: {recorded} recorded."
+
+
+def unit_of(who: SignedIn, run: Run) -> str:
+    return who.tenant.task(run.task).proof.number.unit
+
+
+DONE_BY_PROOF = {"none": done_with_nothing, "text": done_with_note, "number": done_with_reading}
 DECISIONS = {"take": take, "excuse": excuse, "reassign": reassign, "done": done}
 
 

@@ -25,10 +25,12 @@ from config.schema import Person, Tenant
 from confirmations.outbox import queue_message
 from routing.tenants import TenantDirectory
 from store.models import ConsoleCode, ConsoleSession
+from store.statements import insert_new
 
 CODE_LIFETIME = timedelta(minutes=10)
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
+CODES = ConsoleCode.__table__
 RESEND_AFTER = timedelta(seconds=30)  # a second request within this texts nothing new
 SESSION_LIFETIME = timedelta(hours=12)
 CODE_TEXT = "{code} is your Onward console code. It expires in 10 minutes. If you did not ask for it, ignore this text."
@@ -59,19 +61,26 @@ def code_hash(secret: str, phone: str, code: str) -> str:
 
 def request_code(session: Session, tenants: TenantDirectory, phone: str, secret: str, now: datetime) -> None:
     """Text a new code to `phone` unless it is locked or was texted moments ago."""
-    row = session.scalar(select(ConsoleCode).where(ConsoleCode.phone == phone).with_for_update())
-    if row is not None and (is_locked(row, now) or now - row.sent_at < RESEND_AFTER):
-        return
     code = f"{secrets.randbelow(10**6):06d}"
-    if row is None:
-        row = ConsoleCode(phone=phone, failures=0)
-        session.add(row)
-    row.code_hash, row.sent_at, row.expires_at = code_hash(secret, phone, code), now, now + CODE_LIFETIME
+    fresh = {"code_hash": code_hash(secret, phone, code), "sent_at": now, "expires_at": now + CODE_LIFETIME}
+    if not insert_first_code(session, phone, fresh):
+        row = session.scalar(select(ConsoleCode).where(ConsoleCode.phone == phone).with_for_update())
+        if is_locked(row, now) or now - row.sent_at < RESEND_AFTER:
+            return
+        row.code_hash, row.sent_at, row.expires_at = fresh["code_hash"], fresh["sent_at"], fresh["expires_at"]
     known = memberships(tenants, phone)
     if known:
         sender = known[0].tenant
         queue_message(session, tenant=sender.tenant, to=phone, from_=sender.numbers[0],
                       body=CODE_TEXT.format(code=code), purpose="notice", now=now, urgent=True)
+
+
+def insert_first_code(session: Session, phone: str, fresh: dict) -> bool:
+    """The phone's first code row, unless it has one: False then. Two first requests at once
+    can't both insert (ON CONFLICT DO NOTHING; PostgreSQL waits for the other to commit)."""
+    statement = insert_new(session, CODES, ("phone",), ("id",))
+    inserted = session.connection().execute(statement, {"phone": phone, "failures": 0, **fresh})
+    return inserted.first() is not None
 
 
 def is_locked(row: ConsoleCode, now: datetime) -> bool:

@@ -13,6 +13,7 @@ from config.schema import Person, Tenant
 from confirmations.outbox import queue_message
 from recurring.escalation import end_escalation
 from recurring.findings import review_closed_run
+from recurring.proof import Reading, reading_flags, recorded_unit
 from store.models import Proof, Run
 
 NOTIFIED_ROLES = ("manager", "owner")
@@ -50,6 +51,21 @@ def complete_run(session: Session, tenant: Tenant, run: Run, person_id: str, now
     end_escalation(session, tenant, run, person_id, now)
     review_closed_run(session, tenant, run, now)
     return run
+
+
+def complete_with_reading(session: Session, tenant: Tenant, run: Run, person: Person, reading: Reading,
+                          now: datetime, interaction_id: int | None = None) -> tuple[list[str], str]:
+    """Record a reading as the proof of a run whose task asks for one, and complete it: flagged
+    outside the task's range or in another unit, and out of range the managers and the owner
+    are texted at once. The flags and the unit recorded, for the words that answer."""
+    rule = tenant.task(run.task).proof.number
+    flags, unit = reading_flags(reading, rule), recorded_unit(reading, rule)
+    record_proof(session, run, now, "number", value=reading.text, unit=unit, flags=flags)
+    complete_run(session, tenant, run, person.id, now, flags)
+    if "out_of_range" in flags:
+        body = f"{run.title}: {person.name} recorded {reading.text} {unit}, outside the allowed range. Please check now."
+        notify_managers(session, tenant, body, person.id, interaction_id)
+    return flags, unit
 
 
 def add_flags(run: Run, flags: list[str]) -> None:

@@ -4,13 +4,16 @@ needs its CSRF token, and another tenant's ids answer 404."""
 from __future__ import annotations
 
 import re
+import threading
+import time
+from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from console.access import COOKIE
 from store.models import ConsoleCode, ConsoleSession, Message, Run
-from tests.console.conftest import AVA, DANA, LENA, SAM, texted_code
+from tests.console.conftest import AVA, DANA, LENA, SAM, ConsoleClient, texted_code
 
 UNKNOWN = "+16175550199"
 TOKEN = re.compile(r"[\w-]{20,}\.[\w-]+\.[\w-]{20,}")
@@ -175,3 +178,54 @@ def test_pages_need_a_sign_in(client):
     assert client.get("/console/").location.endswith("/console/login")
     answer = client.get("/console/", headers={"HX-Request": "true"})
     assert answer.status_code == 401 and answer.headers["HX-Redirect"] == "/console/login"
+
+
+@contextmanager
+def codes_held(runtime, waiting: int):
+    """Runs calls on threads while (on PostgreSQL) this test holds console_codes locked, and
+    lets go once `waiting` transactions wait on it, so they all go on at the same moment
+    (SQLite writers take turns whatever happens); yields the function that runs them."""
+    postgres = runtime.db.engine.dialect.name == "postgresql"
+    with runtime.db.engine.connect() as holder:
+        if postgres:
+            holder.execute(text("LOCK TABLE console_codes IN EXCLUSIVE MODE"))  # reads pass, writes wait
+
+        def start(calls):
+            answers: dict[int, object] = {}
+            threads = [threading.Thread(target=lambda i=i, call=call: answers.update({i: call()}))
+                       for i, call in enumerate(calls)]
+            for thread in threads:
+                thread.start()
+            if postgres:
+                wait_for_lock_waiters(runtime, waiting)
+                holder.rollback()
+            for thread in threads:
+                thread.join(10)
+            return [answers.get(i) for i in range(len(calls))]
+        yield start
+
+
+def wait_for_lock_waiters(runtime, count: int) -> None:
+    query = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                 "AND datname = current_database()")
+    deadline = time.monotonic() + 10
+    with runtime.db.engine.connect() as watcher:
+        while watcher.execute(query).scalar() < count:
+            assert time.monotonic() < deadline, "the code requests never reached console_codes"
+            watcher.rollback()
+            time.sleep(0.01)
+
+
+def test_two_first_code_requests_at_once_text_one_code(app, runtime, clock):
+    clients = [ConsoleClient(app, runtime), ConsoleClient(app, runtime)]
+
+    with codes_held(runtime, waiting=2) as start:
+        answers = start([lambda c=c: c.ask_code(DANA) for c in clients])
+
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert all("Enter your code" in answer.text for answer in answers)
+    with runtime.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(ConsoleCode)) == 1
+    assert outbox_count(runtime, DANA) == 1
+    assert clients[0].enter_code(DANA, texted_code(runtime, DANA)).status_code == 302
+
