@@ -40,7 +40,11 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # No server-side prepared statements: psycopg prepares a query after its 5th run, and
+    # PostgreSQL may then keep a generic plan made while a table was small. A tick that puts
+    # 100,000 runs into an empty table left every webhook scanning them all (p50 0.7 s, p99
+    # 7.9 s at 100 texts a second on 2 cores; planned per execution: p50 25 ms, p99 91 ms).
+    return create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": None})
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
