@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 import click
 from flask.cli import with_appcontext
 
+from recurring.priority import at_lowest_priority
 from recurring.scheduler import tick
 from runtime import current_runtime, report_schema
 from store.db import utcnow
@@ -37,5 +38,5 @@ def tick_command(now: datetime | None) -> None:
     """Run one scheduler pass and print what it did."""
     runtime = current_runtime()
     report_schema(runtime)
-    result = tick(runtime, now or utcnow())
+    result = at_lowest_priority(lambda: tick(runtime, now or utcnow()))
     click.echo(result.describe())
