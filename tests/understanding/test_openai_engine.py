@@ -12,6 +12,7 @@ import pytest
 
 from agents.context import ExecutionContext, Interaction
 from agents.understanding import describe, engine_for, understand, understand_in
+from agents.understanding.classifier import classifier
 from agents.understanding.engine import ModelEngine, Understander
 from config.settings import load_settings
 from integrations.llm.openai import OpenAIModel
@@ -28,6 +29,7 @@ def engine(server):
     model = OpenAIModel(api_key="local-test-key", model="gpt-test", base_url=server.url)
     model.complete_json("warm up", "{}", {"type": "object"}, timeout=10)  # the first call builds the client
     server.requests.clear()
+    classifier()  # loaded (or trained) before any test times a turn: the rules' answer needs it
     return Understander(ModelEngine(model, text_timeout=0.5, voice_timeout=0.25))
 
 
