@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Iterator
@@ -11,6 +12,8 @@ from typing import Iterator
 from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+GIVE_WAY_SECONDS = 0.5  # how long a bulk batch waits for a moment no other writer wants a turn
 
 
 class UTCDateTime(TypeDecorator):
@@ -65,8 +68,8 @@ def _sqlite_begin_immediate(connection) -> None:
 
 
 class Database:
-    def __init__(self, url: str):
-        self.url = url
+    def __init__(self, url: str, give_way: float = GIVE_WAY_SECONDS):
+        self.url, self.give_way = url, give_way
         self.engine = make_engine(url)
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
         self._lock_path = _sqlite_lock_path(url)
@@ -91,7 +94,9 @@ class Database:
         before the woken webhooks are scheduled, and they wait for the whole job (2 s
         of a 4 s tick at 100 req/s). So a writer holds a shared lock on a second file,
         `.waiting`, from before its turn to the end of it, and a bulk writer starts a
-        batch only once it gets that file exclusively: when no one else wants a turn.
+        batch once it gets that file exclusively: when no one else wants a turn. Under
+        load that never pauses there is no such moment, so after `give_way` seconds the
+        batch queues like any other writer: the job goes on, a batch at a time.
         """
         if self._lock_path is None:
             yield
@@ -99,7 +104,10 @@ class Database:
         waiting = os.open(self._lock_path + ".waiting", os.O_RDWR | os.O_CREAT, 0o600)
         turn = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            fcntl.flock(waiting, fcntl.LOCK_EX if bulk else fcntl.LOCK_SH)
+            if bulk:
+                _wait_for_no_one(waiting, self.give_way)
+            else:
+                fcntl.flock(waiting, fcntl.LOCK_SH)
             fcntl.flock(turn, fcntl.LOCK_EX)
             if bulk:  # others may queue behind this batch now, and go before the next
                 fcntl.flock(waiting, fcntl.LOCK_UN)
@@ -110,6 +118,20 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _wait_for_no_one(waiting: int, seconds: float) -> None:
+    """Take `waiting` exclusively (no writer wants a turn), or give up after `seconds`.
+    Polled: a blocking flock can't time out, and a bulk job can afford 5 ms steps."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            fcntl.flock(waiting, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return
+            time.sleep(0.005)
 
 
 def _sqlite_lock_path(url: str) -> str | None:

@@ -56,3 +56,26 @@ def test_a_bulk_batch_waits_while_a_writer_holds_its_turn(tmp_path):
     webhook.join(5)
     assert order == ["webhook", "batch"]
 
+
+
+def test_writers_that_never_pause_hold_a_bulk_batch_back_only_for_a_while(tmp_path):
+    """Two writers in a loop always have one of them queued: there is never a moment no one
+    wants a turn, and a tick's batches must not wait for one forever."""
+    db = Database(f"sqlite:///{tmp_path / 'onward.db'}", give_way=0.2)
+    stop, order = threading.Event(), []
+
+    def keep_writing():
+        while not stop.is_set():
+            with db.writer_turn():
+                stop.wait(0.01)
+    writers = [threading.Thread(target=keep_writing, daemon=True) for _ in range(2)]
+    for writer in writers:
+        writer.start()
+    try:
+        batch = hold_turn(db, order, "batch", bulk=True)
+        batch.join(5)
+        assert order == ["batch"]
+    finally:
+        stop.set()
+        for writer in writers:
+            writer.join(5)
