@@ -2,6 +2,7 @@
 
     train   agents/understanding/corpus/       what the classifier learns (and the rules were tuned on)
     dev     tests/understanding/sets/dev/      held out, looked at while improving the engine
+    dev2    tests/understanding/sets/dev2/     a second held-out set by fresh authors, after dev was tuned on
     test    tests/understanding/sets/test/     frozen: written apart from the code, never tuned on
 """
 from __future__ import annotations
@@ -20,7 +21,8 @@ from config.schema import Tenant
 
 HERE = Path(__file__).resolve().parent
 TENANTS = HERE.parent / "tenants"
-SPLITS = {"train": CORPUS, "dev": HERE / "sets" / "dev", "test": HERE / "sets" / "test"}
+SPLITS = {"train": CORPUS, "dev": HERE / "sets" / "dev", "dev2": HERE / "sets" / "dev2",
+          "test": HERE / "sets" / "test"}
 ENTITIES = ("service", "day", "time", "period", "at", "faq", "task", "number", "person", "code", "pick")
 BOOKING = ("book", "reschedule")
 
