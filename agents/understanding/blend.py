@@ -34,7 +34,11 @@ UNSURE = 0.3
 ACT = 0.6  # below this a state change is asked about, not made (tuned on the dev split)
 DECIDER_ONLY = frozenset({"excuse", "reassign", "today", "findings", "acknowledge"})
 CODED = frozenset({"take", "excuse", "reassign", "acknowledge"})
-CODE = re.compile(r"(?:^|\s|#|\b[a-z]{1,5})(\d{1,2})(?:[a-z]{1,2}\b|\s|$|[.!,])")
+# A reply code is a number that opens the text, follows "#", "ack", "excuse"..., or carries its
+# letter ("3t", "2a"); not any small number: "here in 5", "till 8", "leaving at 6" name no run.
+CODE = re.compile(r"^#?(\d{1,2})(?:[a-z]{1,2})?\b|#(\d{1,2})\b"
+                  r"|\b(?:ack|code|number|excuse|take|reassign)\s*#?(\d{1,2})\b(?!\s*(?:min|hour|hr|sec))"
+                  r"|\b(\d{1,2})[txroad]\b")
 REASON = frozenset({"skip", "excuse"})
 NOT = r"(?:\b(?:don'?t|do not|dont|not|never|no need to|wasn'?t (?:gonna|going to)|won'?t|no (?:quiero|voy a))\s+(?:\w+\s+)?)"
 NEGATED = {"cancel": re.compile(NOT + r"(?:cancel|cancelar)"), "excuse": re.compile(NOT + r"excus"),
@@ -135,7 +139,7 @@ def _split(text: str) -> tuple[str, str, str]:
 
 
 def _code(text: str) -> int | None:
-    found = {int(m) for m in CODE.findall(fold(text))}
+    found = {int(n) for groups in CODE.findall(fold(text).strip()) for n in groups if n}
     return found.pop() if len(found) == 1 else None
 
 

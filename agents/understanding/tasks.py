@@ -17,6 +17,11 @@ from agents.understanding.text import fold, words
 from config.schema import Person, Task
 
 SHORT = 3  # title words this short ("the", "of") name nothing
+# Title words too everyday to name a task alone: "power was out all morning" is not about the
+# "End-of-day note for the morning shift", nor "low on 5s for change" about "Change the jars".
+GENERIC = frozenset("""morning afternoon evening night day days daily week weekly today tonight shift end start
+    first last change check make take give done product thing stuff""".split())
+TYPO_LENGTH = 6  # a word this long may be a typo of a task's word ("coller"); "noted" is not "notes"
 
 
 def task_words(task: Task) -> frozenset[str]:
@@ -25,8 +30,9 @@ def task_words(task: Task) -> frozenset[str]:
 
 @lru_cache(maxsize=4096)  # every staff text weighs every task it may name
 def _title_words(task_id: str, title: str, other: tuple[str, ...] = ()) -> frozenset[str]:
-    said = {w for w in words(fold(" ".join((title, *other))).replace("-", " ")) if len(w) > SHORT}
-    return frozenset(said | {task_id, *task_id.split("-")})
+    titled = {w for w in words(fold(title).replace("-", " ")) if len(w) > SHORT and w not in GENERIC}
+    listed = {w for w in words(fold(" ".join(other)).replace("-", " ")) if len(w) > SHORT}  # the tenant's own
+    return frozenset(titled | listed | {task_id, *task_id.split("-")})
 
 
 @lru_cache(maxsize=4096)
@@ -49,7 +55,7 @@ def _hits(said: set[str], task: Task) -> int:
 
 
 def _close(word: str, names: set[str]) -> bool:
-    if len(word) < 5:
+    if len(word) < TYPO_LENGTH:
         return False
     return process.extractOne(word, names, scorer=DamerauLevenshtein.distance, score_cutoff=1) is not None
 
