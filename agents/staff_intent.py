@@ -1,7 +1,7 @@
 """What a staff member's text asks for, as people really write it.
 
     "done", "Done!", "all done ✅", "did it", "opening done"   -> done
-    "done 38", "38F", "it's 38", "2 done 38"                  -> done with a reading (and a pick)
+    "done 38", "38F", "it's 38", "2 done 38", "2 is 38"       -> done with a reading (and a pick)
     "tasks", "steps", "how", "can't, no towels", "skip ..."    -> tasks, steps, skip
     "not done yet", "almost done", "not yet, 10 min"          -> not_yet (10 minutes is no reading)
     "done?"                                                    -> question
@@ -23,6 +23,9 @@ LATER = re.compile(r"^(?:not\s+(?:yet|done|finished)|almost|nearly|still|running
 SKIP = re.compile(r"^\s*(can'?t|cannot|can\s+not|unable\s+to|skip(?:ping)?)\b[\s,.:;!-]*(?P<reason>.*)$",
                   re.IGNORECASE | re.DOTALL)
 PICK = re.compile(r"^\s*#?(?P<n>\d{1,2})\s*[.):-]?(?:\s+(?P<rest>.*))?$", re.DOTALL)
+# "2 is 38", "2 = 1,455", "2: 36F": a line of the list and its reading, nothing else.
+PICKED_READING = re.compile(r"^(?:is|was|=|reads|reading|->|:)?\s*[$]?\s*[\d,]+(?:\.\d+)?\s*"
+                            r"(?:°\s*f?|f|degrees|usd|dollars|bucks)?[.!]?$")
 TASKS = frozenset({"tasks", "task", "list", "my tasks", "todo", "to do", "whats open", "what's open",
                    "open", "what is open", "today"})
 STEPS = frozenset({"steps", "step", "how", "how to", "instructions"})
@@ -46,6 +49,8 @@ def parse_command(text: str, has_media: bool = False) -> Command:
     if not folded:
         return Command("done" if has_media else "unknown")
     pick = PICK.match(folded)
+    if pick and pick["rest"] and PICKED_READING.match(pick["rest"]):
+        return Command("done", (), parse_reading(pick["rest"]), pick=int(pick["n"]))
     if pick and (pick["rest"] is None or DONE.search(pick["rest"])):
         inner = parse_command(pick["rest"] or "done", has_media)
         bare = Reading(float(pick["n"]), None) if pick["rest"] is None else None

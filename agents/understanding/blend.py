@@ -38,7 +38,7 @@ CODED = frozenset({"take", "excuse", "reassign", "acknowledge"})
 # letter ("3t", "2a"); not any small number: "here in 5", "till 8", "leaving at 6" name no run.
 CODE = re.compile(r"^#?(\d{1,2})(?:[a-z]{1,2})?\b|#(\d{1,2})\b"
                   r"|\b(?:ack|code|number|excuse|take|reassign)\s*#?(\d{1,2})\b(?!\s*(?:min|hour|hr|sec))"
-                  r"|\b(\d{1,2})[txroad]\b")
+                  r"|\b(\d{1,2})[txroad]\b|^[txroad](\d{1,2})\b")  # "t5", "A2" too
 REASON = frozenset({"skip", "excuse"})
 NOT = r"(?:\b(?:don'?t|do not|dont|not|never|no need to|wasn'?t (?:gonna|going to)|won'?t|no (?:quiero|voy a))\s+(?:\w+\s+)?)"
 NEGATED = {"cancel": re.compile(NOT + r"(?:cancel|cancelar)"), "excuse": re.compile(NOT + r"excus"),

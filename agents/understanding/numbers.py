@@ -32,6 +32,8 @@ BEFORE = re.compile(
 NUMBER = re.compile(r"(?<![\w.])[$€£]?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
 CUES = re.compile(r"[$€£°]|\d\s*(?:f|c|usd)\b|\b(?:temp\w*|degrees?|deg|reading|reads|cooler|fridge|nevera|"
                   r"cash|drawer|till|register|count|caja|dollars?|bucks|total)\b")
+# "two grand", "2 grand", "1.5k": thousands, as people count a drawer.
+THOUSANDS = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:k|grand)\b|\bgrand\b")
 # A spelled number that goes on in words the converter leaves ("thirty eight and a half").
 FRACTION_AFTER = re.compile(r"\d\s+(?:and\s+)?(?:a\s+)?(?:half|quarter|y media|y cuarto)\b")
 SHORT = 4  # words besides the number: "cooler 38", "done, 39 degrees", "drawer had 1312 tonight"
@@ -57,7 +59,13 @@ def with_spelled_reading(text: str) -> str:
     ("thirty eight and a half") are left for the model or a question: a reading misread
     closes a run."""
     folded = fold(text)
-    if NUMBER.search(folded) or not CUES.search(folded):
+    if not CUES.search(folded):
+        return text
+    if THOUSANDS.search(folded):
+        folded = THOUSANDS.sub(_thousands, folded)
+        if NUMBER.search(folded):
+            return folded
+    if NUMBER.search(folded):
         return text
     for language in ("en", "es"):
         if language == "es" and detect(text).lang == "en":
@@ -66,6 +74,12 @@ def with_spelled_reading(text: str) -> str:
         if found := NUMBER.findall(converted):
             return converted if len(found) == 1 and not FRACTION_AFTER.search(converted) else text
     return text
+
+
+def _thousands(match: re.Match) -> str:
+    if match[1] is None:
+        return "thousand"  # "two grand": the words go on to the converter
+    return f"{float(match[1]) * 1000:g}"
 
 
 def spells_a_number(text: str) -> bool:

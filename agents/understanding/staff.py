@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from agents.owner_intent import OWNER_ROLES, OwnerAsk, parse_owner_text
 from agents.staff_intent import Command, parse_command
-from agents.understanding.numbers import with_spelled_reading
+from agents.understanding.numbers import reading_in, with_spelled_reading
 from agents.understanding.result import Understanding
 from agents.understanding.signals import INJECTION
 from agents.understanding.tasks import match_person, match_task, tasks_of
@@ -86,6 +86,8 @@ def is_owner(person: Person) -> bool:
 
 def _from_answer(tenant: Tenant, answer: Answer) -> Understanding:
     reading = parse_reading(answer.rest) if answer.action == "done" and answer.rest else None
+    if reading is not None and not reading_in(answer.rest, reading.value):
+        reading = None  # "4d, did them before my 11:00": a clock time, not the run's reading
     named = TO.sub("", answer.rest).strip(" .!").casefold() if answer.action == "reassign" else ""  # "3r to lena"
     letter = ANSWER_LETTERS[answer.action] if answer.number is not None else None
     return Understanding(intent=answer.action, code=answer.number, letter=letter, note=answer.rest or None,

@@ -18,7 +18,8 @@ from config.schema import Person, Task
 
 SHORT = 3  # title words this short ("the", "of") name nothing
 # Title words too everyday to name a task alone: "power was out all morning" is not about the
-# "End-of-day note for the morning shift", nor "low on 5s for change" about "Change the jars".
+# "End-of-day note for the morning shift", nor "low on 5s for change" about "Change the jars";
+# two of them together ("for the morning shift") do name it.
 GENERIC = frozenset("""morning afternoon evening night day days daily week weekly today tonight shift end start
     first last change check make take give done product thing stuff""".split())
 TYPO_LENGTH = 6  # a word this long may be a typo of a task's word ("coller"); "noted" is not "notes"
@@ -30,9 +31,8 @@ def task_words(task: Task) -> frozenset[str]:
 
 @lru_cache(maxsize=4096)  # every staff text weighs every task it may name
 def _title_words(task_id: str, title: str, other: tuple[str, ...] = ()) -> frozenset[str]:
-    titled = {w for w in words(fold(title).replace("-", " ")) if len(w) > SHORT and w not in GENERIC}
-    listed = {w for w in words(fold(" ".join(other)).replace("-", " ")) if len(w) > SHORT}  # the tenant's own
-    return frozenset(titled | listed | {task_id, *task_id.split("-")})
+    said = {w for w in words(fold(" ".join((title, *other))).replace("-", " ")) if len(w) > SHORT}
+    return frozenset(said | {task_id, *task_id.split("-")})
 
 
 @lru_cache(maxsize=4096)
@@ -45,13 +45,14 @@ def match_task(tasks: tuple[Task, ...], text: str) -> str | None:
     scores = {task.id: _hits(said, task) for task in tasks}
     best = max(scores.values(), default=0)
     winners = [tid for tid, score in scores.items() if score == best]
-    return winners[0] if best and len(winners) == 1 else None
+    return winners[0] if best >= 1 and len(winners) == 1 else None
 
 
-def _hits(said: set[str], task: Task) -> int:
+def _hits(said: set[str], task: Task) -> float:
     names = _stems(task_words(task))
     related = _stems(related_words(task_words(task)))  # "fridge" for a cooler, exactly: not "bridge"
-    return sum(1 for w in said if w in names or w in related or _close(w, names))
+    return sum(0.5 if w in GENERIC and w not in task.id else 1.0
+               for w in said if w in names or w in related or _close(w, names))
 
 
 def _close(word: str, names: set[str]) -> bool:
