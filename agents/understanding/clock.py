@@ -20,9 +20,9 @@ from datetime import time
 
 from agents.understanding.days import EVENT, EXCLUDED_BEFORE
 
-NOT_AFTER = r"(?!\d|[:/%$]|\s*(?:(?:st|nd|rd|th)\b|min|minutes?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|yo|people|persons?|of|kids?|guys|dollars|bucks|usd|haircuts|cuts|\$|/))"
+NOT_AFTER = r"(?!\d|[:/%$]| (?:past|after) \d|\s*(?:(?:st|nd|rd|th)\b|min|minutes?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|yo|people|persons?|of|kids?|guys|dollars|bucks|usd|haircuts|cuts|\$|/))"
 CUE = (r"at|@|around|arround|about|by|after|before|like|to|til|till|until|do|make it|how about|what about"
-       r"|a las|a la|sobre las|tipo|cerca de las|despues de las|antes de las")
+       r"|a las|a la|sobre las|tipo|cerca de las|despues de las|antes de las|para las|pa las|pa la")
 # An hour with its minutes: "3", "3:30", "3 30", "1430"; "y media", "menos cuarto" in Spanish.
 HOUR = (r"(?P<h{n}>\d{{1,2}})(?:[: .h]?(?P<m{n}>[0-5]\d))?(?:ish)?"
         r"(?: (?:y|i) (?P<plus{n}>media|cuarto|[0-5]\d)| menos (?P<minus{n}>cuarto|[0-5]\d))?"
@@ -31,6 +31,7 @@ TIME_PATTERN = re.compile(
     r"(?P<noon>\bnoon(?:ish)?\b|\bmidday\b|\bmediodia\b|\b(?:at|around|by) lunch(?: ?time)?\b|\blunch ?time\b"
     r"|\b12 ?(?:noon|pm|p\.m\.?))"
     r"|\b(?P<frac>half|quarter) (?P<rel>past|after|to|til) (?P<hq>\d{1,2})\b"
+    r"|\b(?P<mp>[1-5]?[05]) (?:minutes? )?(?:past|after) (?P<hp>\d{1,2})\b"
     r"|\bhalf (?P<hb>\d{1,2})\b(?! ?(?:hours?|hrs?|mins?|minutes?|an?)\b)"
     r"|\b(?P<h1>\d{1,2})(?:[:. ](?P<m1>[0-5]\d))? ?(?P<mer>[ap]\.?m\b\.?)|\b(?P<h0>\d{1,2})(?:[:.](?P<m0>[0-5]\d))?(?P<mer0>[ap])(?![a-z])"
     r"|\b(?P<h2>[01]?\d|2[0-3])[:h](?P<m2>[0-5]\d)\b"
@@ -38,14 +39,15 @@ TIME_PATTERN = re.compile(
     rf"|(?:\b(?:{CUE}) ?|@ ?){HOUR.format(n=4)}\b" + NOT_AFTER +
     rf"|\b{HOUR.format(n=5)} (?:is (?:good|fine|ok|okay|perfect|great|better|best)|works|would work"
     r"|instead|ok\b|okay|pls|please|then|esta bien|me sirve)"
-    rf"|^{HOUR.format(n=6)} ?[?!.]*$")
+    rf"|^{HOUR.format(n=6)} ?[?!.]*$"
+    rf"|(?<=[.!,;] ){HOUR.format(n=8)} ?\?+\s*$")  # "can't do 2, got class. 4?"
 AFTER_DAY = re.compile(r" (?:at )?" + HOUR.format(n=7) + r"\b" + NOT_AFTER + r"(?! ?(?:[ap]\.?m|[ap]\b|o'?clock))")
-LA = r"(?:por|en|para|(?<!\d )(?<!media )(?<!cuarto )de) la"  # "a las 10 de la mañana" is 10am, not a period
+LA = r"(?:por|x|en|para|(?<!\d )(?<!media )(?<!cuarto )de) la"  # "a las 10 de la mañana" is 10am, not a period
 PERIOD_PATTERN = re.compile(
     r"(?<!good )\b(?:"
     rf"(?P<morning>mornings?|mornin|first thing|{LA} manana|in the am|temprano)"
     rf"|(?P<afternoon>afternoons?|arvo|after lunch|after school|{LA} tarde|esta tarde)"
-    rf"|(?P<evening>evenings?|tonight|tonite|2nite|nights?|after work|end of (?:the )?day"
+    rf"|(?P<evening>evenings?|tonight|tonite|2nite|nights?(?! shifts?)|after work|end of (?:the )?day"
     rf"|eod|{LA} noche|esta noche|(?:saliendo|al salir|despues) del trabajo)"
     r")\b")
 MINUTES = {"half": 30, "quarter": 15, "media": 30, "cuarto": 15}
@@ -117,6 +119,8 @@ def _mention_of(match: re.Match[str]) -> ClockMention | None:
         return ClockMention(12, 0, "pm", start)
     if match["frac"]:
         return _fraction(match["frac"], match["rel"], int(match["hq"]), start)
+    if match["mp"]:  # "twenty past three", "10 after 4"
+        return ClockMention(int(match["hp"]), int(match["mp"]), None, start)
     if match["h1"] or match["h0"]:
         meridiem = "am" if (match["mer"] or match["mer0"]).startswith("a") else "pm"
         return ClockMention(int(match["h1"] or match["h0"]), int(match["m1"] or match["m0"] or 0), meridiem, start)
@@ -126,7 +130,7 @@ def _mention_of(match: re.Match[str]) -> ClockMention | None:
         return ClockMention(int(match["hb"]), 30, None, start)
     if match["h3"]:
         return ClockMention(int(match["h3"]), 0, None, start)
-    n = next(n for n in (4, 5, 6) if match[f"h{n}"])
+    n = next(n for n in (4, 5, 6, 8) if match[f"h{n}"])
     return _hour_mention(match, n, start)
 
 

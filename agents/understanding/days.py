@@ -43,7 +43,7 @@ MONTH_WORDS: dict[str, int] = {
 }
 MONTH = r"(?P<month>" + "|".join(sorted(MONTH_WORDS, key=len, reverse=True)) + r")\.?"
 TOMORROW = (r"tomorrow|tmrw|tmrow|tmr|tmw|tmro|tomoz|tomorow|tommorow|tommorrow|tomorro|tomoro|tommorw"
-            r"|2morrow|2morow|2moro|2mrw|2mro|(?<!la )manana")
+            r"|2morrow|2morow|2moro|2mrw|2mro|(?<!la )manana|mnn|mna|mnana")
 TODAY = r"today|2day|tday|hoy|tonight|tonite|2nite|right now|this (?:morning|afternoon|evening)|esta (?:tarde|noche|manana)"
 WEEKDAY = r"(?P<weekday>" + "|".join(sorted(WEEKDAY_WORDS, key=len, reverse=True)) + r")s?"
 DAY_PATTERN = re.compile(
@@ -57,19 +57,24 @@ DAY_PATTERN = re.compile(
     r"|(?P<weekend>(?:this |next )?weekend|(?:este |el )?fin de semana)"
     r"|(?:in|en|dentro de) (?P<in_days>\d{1,2}|an?|una?|one|a couple(?: of)?|a few) (?P<unit>days?|weeks?|dias?|semanas?)"
     rf"|{MONTH} (?P<month_day>\d{{1,2}})(?:st|nd|rd|th)?"
-    rf"|(?P<day_month>\d{{1,2}})(?:st|nd|rd|th)? (?:of |de )?{MONTH.replace('month', 'month2')}"
+    rf"|(?P<day_month>\d{{1,2}})(?:st|nd|rd|th|ro|ero|o)? (?:of |de )?{MONTH.replace('month', 'month2')}"
     r"|(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/\d{2,4})?"
-    r"|(?:the )?(?P<nth>\d{1,2})(?:st|nd|rd|th)"
+    r"|(?:the )?(?P<nth>\d{1,2})(?:st|nd|rd|th)(?! (?:grade|graders?|time|times|floor|visit|birthday|kid|child|son"
+    r"|daughter|year|row|chair|place|try|attempt|round|street|st|ave|avenue)\b)"
     r"|el (?P<el>\d{1,2})(?![\d:/])"
     rf"|(?P<which>this |next |coming |last |este |el proximo |proximo )?{WEEKDAY}"
     r")\b")
-EXCLUDED_BEFORE = re.compile(r"(?:instead of|rather than|from|not|en vez de)\s*$")
+EXCLUDED_BEFORE = re.compile(r"(?:instead of|rather than|from|not|en vez de|can'?t (?:do|make)|cannot (?:do|make)"
+                             r"|no puedo(?: a)?)\s*$")  # the time being left or refused
 BEFORE_A_DAY = re.compile(r"(?:instead of|rather than|from|not|en vez de|before(?: the)?|happy|merry|feliz)\s*$")
 # Counted from the day named right after: "a week from friday", "the day after thanksgiving".
 SHIFT = re.compile(r"\b(?:(?P<weeks>an?|one|\d) weeks? from|(?:the )?day (?P<rel>after|before)|el dia (?P<rel_es>despues|antes) de(?:l| la)?) $")
+# "tuesday next", "wednesday next week", "next week, wednesday": that weekday of next week.
+NEXT_AFTER = re.compile(r" next\b(?! to\b)")
+NEXT_BEFORE = re.compile(r"\bnext week,? (?:on )?(?:the )?$")
 NEXT_WEEKS = re.compile(r"^ (?:after next|de la (?:semana que viene|proxima semana))\b")
 # Something else the customer has on: a day (and time) right after it are its, not the appointment's.
-EVENT = re.compile(r"(?<!after )(?<!after the )(?<!after my )\b(?:flight|flying|fly|plane|interview|meeting|class|school|shift|practice|game|wedding|funeral"
+EVENT = re.compile(r"(?<!after )(?<!after the )(?<!after my )\b(?:flight|flying|fly|plane|interview|meeting|class|school|shift(?! (?:my|me|it|the|our|appt|appointment))|practice|game|wedding|funeral"
                    r"|party|doctor|dentist|surgery|court|exam|test|vuelo|entrevista|reunion|junta|clase|escuela"
                    r"|boda|examen)\b(?: [^ ,.;!?]+){0,3} ?$")
 TIME_AFTER = re.compile(r"^,? ?(?:at|@|a las?|around|by) ?\d")
@@ -156,7 +161,10 @@ def _resolve(match: re.Match[str], today: date, tenant, us_dates: bool) -> tuple
         unit = timedelta(weeks=1) if match["unit"].startswith(("w", "s")) else timedelta(days=1)
         return today + count * unit, False
     if match["weekday"]:
-        return _weekday(WEEKDAY_WORDS[match["weekday"]], (match["which"] or "").strip(), today), False
+        which = (match["which"] or "").strip()
+        if not which and (NEXT_AFTER.match(match.string, match.end()) or NEXT_BEFORE.search(match.string[:match.start()])):
+            which = "next"
+        return _weekday(WEEKDAY_WORDS[match["weekday"]], which, today), False
     return _calendar_date(match, today, us_dates), True
 
 

@@ -23,8 +23,9 @@ MONTH_FIRST = frozenset({"US", "CA", "PH"})  # 12/2 is December 2nd there
 RELATIVE = re.compile(
     r"\b(?:in|en|within|dentro de) (?:about |around |like |roughly |maybe |approx(?:imately)?\.? |unos |unas )?"
     r"(?:(?P<n>\d{1,3}(?:\.\d)?)|(?P<one>an?|one|una?)|(?P<half>half an?|media)|(?P<couple>a couple(?: of)?|un par de))"
-    r" ?(?P<unit>hours?|hrs?|h|minutes?|mins?|horas?|minutos?)\b(?P<and_half> and (?:a )?half| y media)?")
+    r" ?(?P<unit>hours?|hrs?|h|minutes?|mins?|horas?|horitas?|minutos?|minutitos?)\b(?P<and_half> and (?:a )?half| y media)?")
 COUPLE = 2
+PHONE = re.compile(r"\(?\b\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}\b")  # "call me at 617 555 2198" names no time
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class When:
 
 def read_when(folded: str, tenant: Tenant, now: datetime) -> When:
     local = now.astimezone(tenant.zone)
-    folded = digits(folded)
+    folded = digits(PHONE.sub(" ", folded))
     period = read_period(folded)
     if (at := _relative_moment(folded, local)) is not None:
         return When(day=at.date(), time=at.time().replace(tzinfo=None), period=period, at=at)

@@ -57,10 +57,27 @@ def tenant():
     ("3 people at 2", MONDAY, None, time(14)),
     ("my son is 7", MONDAY, None, None),
     ("$35 for a cut?", MONDAY, None, None),
+    # found on the dev2 split
+    ("this wednesday, at twenty past three", MONDAY, date(2026, 11, 25), time(15, 20)),
+    ("10 after 4 friday", MONDAY, date(2026, 11, 27), time(16, 10)),
+    ("tuesday next at half past two", MONDAY, date(2026, 12, 1), time(14, 30)),
+    ("the usual next week, wednesday morning", MONDAY, date(2026, 12, 2), None),
+    ("any time tues the 1st? he's in 3rd grade", MONDAY, date(2026, 12, 1), None),
+    ("call me back at 617 555 2198 about friday", MONDAY, date(2026, 11, 27), None),
+    ("cant do 2, got class til 3. 4?", MONDAY, None, time(16)),
+    ("need to shift my appt to thursday at 3", MONDAY, date(2026, 11, 26), time(15)),
+    ("a 10:15 slot wednesday, i work the night shift", MONDAY, date(2026, 11, 25), time(10, 15)),
+    ("quiero un corte pa mñn a las tres y media", MONDAY, date(2026, 11, 24), time(15, 30)),
+    ("color el 1ro de diciembre a las 10am", MONDAY, date(2026, 12, 1), time(10)),
+    ("se puede correr mi cita pa las 6?", MONDAY, None, time(18)),
 ])
 def test_day_and_time(tenant, text, now, day, clock):
     when = read_when(fold(text), tenant, now)
     assert (when.day, when.time) == (day, clock)
+
+
+def test_a_moment_in_spanish_diminutives(tenant):
+    assert read_when(fold("me pueden meter hoy en 2 horitas?"), tenant, MONDAY).time == time(12)
 
 
 def test_a_moment_in_two_hours_is_in_the_tenants_zone(tenant):
