@@ -49,6 +49,7 @@ HEDGED = re.compile(r"\b(?:maybe|should|might|let me check|thinking (?:of|about)
 LATER = re.compile(r"\b(?:(?:done|finished|listo|lista) (?:with \w+(?: \w+)? )?(?:by|at|around|before|after|in)\b|"
                    r"i'?ll be done|will be done|gonna be done)")
 LENIENT = re.compile(r"\b(?:a pass|a break|some slack|off the hook|slide)\b")  # "give lena a pass" excuses, it hands nothing
+TO_SELF = re.compile(r"^(?:note|reminder|memo) (?:to|for) (?:self|myself|me)\b")  # a note, but not the task's
 PAST = re.compile(r"\b(?:yesterday|last night|ayer|anoche)\b")
 SEPARATOR = re.compile(r"\s[-–—]\s|[:,;]\s*|\.\s+")
 POSSESSIVE = re.compile(r"'s$")
@@ -83,7 +84,8 @@ def _held_back(text: str, intent: str) -> bool:
     hedged, of another day, asked about or not the one it looks like, not made. Onward asks instead."""
     folded = fold(text)
     return NEGATED[intent].search(folded) is not None or HEDGED.search(folded) is not None or (
-        intent == "done" and (PAST.search(folded) is not None or folded.rstrip().endswith("?"))) or (
+        intent == "done" and (PAST.search(folded) is not None or folded.rstrip().endswith("?")
+                              or TO_SELF.search(folded) is not None)) or (
         intent == "reassign" and LENIENT.search(folded) is not None)
 
 

@@ -115,7 +115,7 @@ def _cancel_or_move(r: Reading, tenant: Tenant, now: datetime):
     moving = r.has(s.RESCHEDULE)
     if r.has(s.CANCEL) and not (moving and r.has_when) or r.has(s.REBOOK_LATER):
         return "cancel", SURE
-    if moving or r.has(s.CANT_MAKE) and r.has_when:
+    if moving or r.has(s.CANT_MAKE) and r.has_when and r.has(s.COUNTER):
         return "reschedule", SURE
     if r.has(s.CANT_MAKE):
         return "cancel", LIKELY

@@ -21,20 +21,23 @@ from agents.owner_intent import OWNER_ROLES, OwnerAsk, parse_owner_text
 from agents.staff_intent import Command, parse_command
 from agents.understanding.numbers import reading_in, with_spelled_reading
 from agents.understanding.result import Understanding
+from agents.understanding.rules import ANSWERED
 from agents.understanding.signals import INJECTION
-from agents.understanding.tasks import match_person, match_task, tasks_of
+from agents.understanding.tasks import match_person, match_task, names_only, tasks_of
 from agents.understanding.text import fold
 from config.schema import Person, Tenant
 from recurring.codes import Answer, parse_answer
 from recurring.proof import Reading, parse_reading
 
 SURE, LIKELY, UNSURE = 0.95, 0.8, 0.3
+HEADER = re.compile(r"^(?P<header>(?:[^\s:.\-–—]+ ){0,5}[^\s:.\-–—]+)\s*(?::|\.|\s[-–—])\s+(?P<body>\S.{8,})$", re.DOTALL)
 MOST_LISTED = 9  # a number this small alone may answer a numbered list; a bigger one is a reading
 ANSWER_LETTERS = {"take": "t", "excuse": "x", "reassign": "r", "done": "d"}  # as recurring/codes.py reads them
 TO = re.compile(r"^to\s+", re.IGNORECASE)
 # Phrasings the parsers above leave unknown (or read as a reading: "not yet, 10 min"),
 # tried in order; the first pattern that matches names the intent.
-NOT_YET = re.compile(r"^(?:not (?:yet|done)|almost|nearly|still|running late|will do|didn'?t get to|haven'?t)\b")
+NOT_YET = re.compile(r"^(?:not (?:yet|done)|almost|nearly|still|running late|will do|didn'?t get to|haven'?t"
+                     r"|later|l8r|halfway|half way)\b")
 EXTRA: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\b(?:what (?:do i have|do i need to do|are my tasks|is on my list)|what'?s on my list|my list"
                 r"|what(?:'?s| is) (?:open|due|left)(?: for me)?|anything (?:open|due|left) for me)\b"), "tasks"),
@@ -63,6 +66,8 @@ def understand_staff(tenant: Tenant, person: Person, text: str, has_media: bool 
     folded = fold(text)
     if NOT_YET.search(folded):
         return Understanding(intent="not_yet", task=match_task(tasks, text), confidence=LIKELY)
+    if (note := _headed_note(tasks, folded)) is not None:
+        return note
     heard = _from_command(parse_command(with_spelled_reading(text), has_media), tasks, text)
     if heard.intent == "tasks" and owner and not tasks_of(tenant.tasks, person, False):
         return replace(heard, intent="today")  # nothing of their own: the business's view of today
@@ -74,10 +79,21 @@ def _extra(tenant: Tenant, text: str, folded: str, tasks, owner: bool, heard: Un
         if pattern.search(folded):
             note = text.strip() if intent == "skip" else None  # "I can't, leaving early": the reason
             return replace(heard, intent=intent, note=note, confidence=LIKELY)
-    task = tenant.task(heard.task) if heard.task else None
-    if task is not None and task.proof == "text" and folded.split(":")[0] != folded:
-        return replace(heard, intent="done", confidence=LIKELY)  # "end of day note: low on oil"
     return heard
+
+
+def _headed_note(tasks, folded: str) -> Understanding | None:
+    """ "handoff note: ...", "here's the note - ...", "note for the morning shift. ...": a short
+    header that names a task taking a text proof and nothing else, then the note itself.
+    "note to self: call the supplier" names something else."""
+    match = HEADER.match(folded)
+    if match is None:
+        return None
+    task_id = match_task(tasks, match["header"])
+    task = next((t for t in tasks if t.id == task_id), None)
+    if task is None or task.proof != "text" or not names_only(task, match["header"]):
+        return None
+    return Understanding(intent="done", task=task.id, confidence=ANSWERED)
 
 
 def is_owner(person: Person) -> bool:

@@ -48,6 +48,16 @@ def match_task(tasks: tuple[Task, ...], text: str) -> str | None:
     return winners[0] if best >= 1 and len(winners) == 1 else None
 
 
+HEADER_WORDS = frozenset("""ok okay here here's heres is the my a an for of to tomorrow tmrw tonight today today's
+    todays eod end day morning shift this""".split())
+
+
+def names_only(task: Task, header: str) -> bool:
+    """Whether every word of a note's header names the task or is filler ("ok here's the note")."""
+    names = _stems(task_words(task)) | _stems(related_words(task_words(task)))
+    return all(w in HEADER_WORDS or _stem(w) in names for w in words(fold(header).replace("-", " ")))
+
+
 def _hits(said: set[str], task: Task) -> float:
     names = _stems(task_words(task))
     related = _stems(related_words(task_words(task)))  # "fridge" for a cooler, exactly: not "bridge"

@@ -54,3 +54,16 @@ def test_a_line_and_its_reading():
 def test_thousands_as_people_count_a_drawer(text, number):
     heard = understand(HARBOR, text, NOW, person=LENA, engine=RULES)
     assert (heard.intent, heard.number) == ("done", number)
+
+
+@pytest.mark.parametrize("text", ["handoff note: out of neck strips, chair 2 hydraulic sticking again",
+                                  "Note for the morning shift. Front door lock is sticking again.",
+                                  "ok here's the note: 3 walk-ins asked for sam, ordered more neck strips"])
+def test_a_note_under_its_tasks_header_is_that_tasks_proof(text):
+    heard = understand(HARBOR, text, NOW, person=MARCO, engine=RULES)
+    assert (heard.intent, heard.task, heard.number) == ("done", "handoff-note", None)
+
+
+def test_a_note_to_self_is_no_tasks_proof():
+    heard = understand(HARBOR, "note to self: call the supplier about clippers", NOW, person=MARCO, engine=RULES)
+    assert heard.intent != "done"

@@ -96,3 +96,13 @@ def test_thanks_is_an_unsure_acknowledgement_and_ok_a_sure_one(tenant):
     dana = tenant.person("dana")
     assert understand_staff(tenant, dana, "ok").confidence >= 0.95
     assert understand_staff(tenant, dana, "thanks").confidence < 0.95  # the owner agent leaves it alone
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("cant make it in at 4 today truck broke down", "cancel"),  # the visit given up, not moved
+    ("can't make 3 tomorrow, can we do 5?", "reschedule"),  # a new time offered with it
+    ("hey cancle my beard trim for friday", "cancel"),
+    ("olvidate de mi cita, se me enfermó el niño", "cancel"),
+])
+def test_giving_up_a_visit_and_moving_it(tenant, text, intent):
+    assert understand(tenant, text, NOW).intent == intent
