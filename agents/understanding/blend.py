@@ -48,6 +48,11 @@ HEDGED = re.compile(r"\b(?:maybe|should|might|let me check|thinking (?:of|about)
                     r"tal vez|quizas?|deberia)\b")
 LATER = re.compile(r"\b(?:(?:done|finished|listo|lista) (?:with \w+(?: \w+)? )?(?:by|at|around|before|after|in)\b|"
                    r"i'?ll be done|will be done|gonna be done)")
+# "I'll do the jars in 15", "I'll get to the fridge when this fade is done": later, unless it answers
+# an escalation, where it takes the run on ("I'll take care of it after my 10:45").
+PUT_OFF = re.compile(r"\bi'?ll (?:do|get to|get|handle|knock out|hit)\b.{0,30}?\b(?:in (?:\d+|a (?:bit|sec|min|few))"
+                     r"|when|after|later|once|tonight|soon|at \d)\b")
+ESCALATION = re.compile(r"\breply \d+t\b|\bto take it\b", re.IGNORECASE)
 LENIENT = re.compile(r"\b(?:a pass|a break|some slack|off the hook|slide)\b")  # "give lena a pass" excuses, it hands nothing
 TO_SELF = re.compile(r"^(?:note|reminder|memo) (?:to|for) (?:self|myself|me)\b")  # a note, but not the task's
 PAST = re.compile(r"\b(?:yesterday|last night|ayer|anoche)\b")
@@ -71,11 +76,16 @@ def blend(ask, heard: Understanding, probabilities: dict[str, float]) -> Underst
                                                                                           confidence)
     if result.confidence < FLOOR and result.intent != "unclear":
         return replace(result, intent="unclear")
-    if result.intent in ("done", "take") and LATER.search(fold(ask.text)):
+    if result.intent in ("done", "take") and (LATER.search(fold(ask.text)) or _put_off(ask)):
         return replace(result, intent="not_yet")  # "done by noon", "I'll be done with the jars by 11"
     if result.intent in STATE_CHANGING and (result.confidence < ACT or _held_back(ask.text, result.intent)):
         return replace(result, intent="unclear", unsure_of=result.intent)
     return result
+
+
+def _put_off(ask) -> bool:
+    answering = bool(ask.recent) and ESCALATION.search(ask.recent[-1]) is not None
+    return not answering and PUT_OFF.search(fold(ask.text)) is not None
 
 
 def _held_back(text: str, intent: str) -> bool:
