@@ -31,10 +31,3 @@ def test_leniency_toward_a_person_hands_them_nothing(text):
 def test_a_task_put_off_to_later_is_not_yet(text):
     assert understand(HARBOR, text, NOW, person=SAM, engine=RULES).intent == "not_yet"
 
-
-def test_a_task_put_off_in_answer_to_an_escalation_takes_it():
-    escalated = ("Sam hasn't done Change the disinfectant jars, due 12:00 PM. Reply 4t to take it, 4x and a "
-                 "reason to excuse it, 4r and a name to reassign it, or 4d with a photo if it's done.",)
-    heard = understand(HARBOR, "I'll take care of the jars after my 10:45", NOW, recent=escalated,
-                       person=HARBOR.person("marco"), engine=RULES)
-    assert heard.intent != "not_yet"
