@@ -52,6 +52,7 @@ LATER = re.compile(r"\b(?:(?:done|finished|listo|lista) (?:with \w+(?: \w+)? )?(
 # an escalation, where it takes the run on ("I'll take care of it after my 10:45").
 PUT_OFF = re.compile(r"\bi'?ll (?:do|get to|get|handle|knock out|hit)\b.{0,30}?\b(?:in (?:\d+|a (?:bit|sec|min|few))"
                      r"|when|after|later|once|tonight|soon|at \d)\b")
+WAIT = re.compile(r"\bgive (?:me|her|him|them|us|it) (?:\d+|a (?:few|min|minute|sec|second|bit)|five|ten|fifteen)\b")
 ESCALATION = re.compile(r"\breply \d+t\b|\bto take it\b", re.IGNORECASE)
 LENIENT = re.compile(r"\b(?:a pass|a break|some slack|off the hook|slide)\b")  # "give lena a pass" excuses, it hands nothing
 TO_SELF = re.compile(r"^(?:note|reminder|memo) (?:to|for) (?:self|myself|me)\b")  # a note, but not the task's
@@ -76,7 +77,8 @@ def blend(ask, heard: Understanding, probabilities: dict[str, float]) -> Underst
                                                                                           confidence)
     if result.confidence < FLOOR and result.intent != "unclear":
         return replace(result, intent="unclear")
-    if result.intent in ("done", "take") and (LATER.search(fold(ask.text)) or _put_off(ask)):
+    if result.intent in ("done", "take") and (LATER.search(fold(ask.text)) or _put_off(ask)) or (
+            result.intent in STATE_CHANGING and WAIT.search(fold(ask.text))):
         return replace(result, intent="not_yet")  # "done by noon", "I'll be done with the jars by 11"
     if result.intent in STATE_CHANGING and (result.confidence < ACT or _held_back(ask.text, result.intent)):
         return replace(result, intent="unclear", unsure_of=result.intent)

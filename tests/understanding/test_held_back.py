@@ -31,3 +31,9 @@ def test_leniency_toward_a_person_hands_them_nothing(text):
 def test_a_task_put_off_to_later_is_not_yet(text):
     assert understand(HARBOR, text, NOW, person=SAM, engine=RULES).intent == "not_yet"
 
+
+
+@pytest.mark.parametrize("text", ["lena's on her way, give her 10", "give me 5, almost there"])
+def test_a_wait_asked_for_someone_excuses_nothing(text):
+    heard = understand(HARBOR, text, NOW, person=HARBOR.person("dana"), engine=RULES)
+    assert heard.intent == "not_yet"
