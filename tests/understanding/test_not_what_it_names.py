@@ -53,7 +53,7 @@ def test_a_line_and_its_reading():
 @pytest.mark.parametrize("text, number", [("two grand exactly in the drawer!!", 2000.0), ("drawer 1.5k", 1500.0)])
 def test_thousands_as_people_count_a_drawer(text, number):
     heard = understand(HARBOR, text, NOW, person=LENA, engine=RULES)
-    assert (heard.intent, heard.number) == ("done", number)
+    assert heard.number == number and "done" in (heard.intent, heard.unsure_of)  # done, or asked about: never 2
 
 
 @pytest.mark.parametrize("text", ["handoff note: out of neck strips, chair 2 hydraulic sticking again",
