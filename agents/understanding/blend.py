@@ -21,6 +21,7 @@ from agents.understanding.faq import match_faq
 from agents.understanding.numbers import reading_in, with_spelled_reading
 from agents.understanding.result import STATE_CHANGING, Understanding
 from agents.understanding.rules import ANSWERED
+from agents.understanding.signals import CANCEL as CANCEL_WORDS
 from agents.understanding.staff import is_owner
 from agents.understanding.tasks import match_person, match_task, tasks_of
 from agents.understanding.tenant_examples import vote
@@ -53,6 +54,7 @@ LATER = re.compile(r"\b(?:(?:done|finished|listo|lista) (?:with \w+(?: \w+)? )?(
 PUT_OFF = re.compile(r"\bi'?ll (?:do|get to|get|handle|knock out|hit)\b.{0,30}?\b(?:in (?:\d+|a (?:bit|sec|min|few))"
                      r"|when|after|later|once|tonight|soon|at \d)\b")
 WAIT = re.compile(r"\bgive (?:me|her|him|them|us|it) (?:\d+|a (?:few|min|minute|sec|second|bit)|five|ten|fifteen)\b")
+OFFER = re.compile(r"\breply yes to book\b", re.IGNORECASE)
 ESCALATION = re.compile(r"\breply \d+t\b|\bto take it\b", re.IGNORECASE)
 LENIENT = re.compile(r"\b(?:a pass|a break|some slack|off the hook|slide)\b")  # "give lena a pass" excuses, it hands nothing
 TO_SELF = re.compile(r"^(?:note|reminder|memo) (?:to|for) (?:self|myself|me)\b")  # a note, but not the task's
@@ -80,9 +82,16 @@ def blend(ask, heard: Understanding, probabilities: dict[str, float]) -> Underst
     if result.intent in ("done", "take") and (LATER.search(fold(ask.text)) or _put_off(ask)) or (
             result.intent in STATE_CHANGING and WAIT.search(fold(ask.text))):
         return replace(result, intent="not_yet")  # "done by noon", "I'll be done with the jars by 11"
+    if result.intent == "cancel" and _declines_an_offer(ask):
+        return replace(result, intent="decline")  # "I'm afraid not", to "Reply YES to book": no booking to cancel
     if result.intent in STATE_CHANGING and (result.confidence < ACT or _held_back(ask.text, result.intent)):
         return replace(result, intent="unclear", unsure_of=result.intent)
     return result
+
+
+def _declines_an_offer(ask) -> bool:
+    offered = bool(ask.recent) and OFFER.search(ask.recent[-1]) is not None
+    return ask.person is None and offered and not CANCEL_WORDS.search(fold(ask.text))
 
 
 def _put_off(ask) -> bool:

@@ -37,3 +37,11 @@ def test_a_task_put_off_to_later_is_not_yet(text):
 def test_a_wait_asked_for_someone_excuses_nothing(text):
     heard = understand(HARBOR, text, NOW, person=HARBOR.person("dana"), engine=RULES)
     assert heard.intent == "not_yet"
+
+
+def test_a_no_to_an_offer_cancels_nothing():
+    offered = ("A haircut on Monday, please.",
+               "I can do Mon Nov 30 at 9:15 AM for a Haircut ($35). Reply YES to book.")
+    assert understand(HARBOR, "I'm afraid not.", NOW, recent=offered, engine=RULES).intent == "decline"
+    assert understand(HARBOR, "no, cancel my friday one instead", NOW, recent=offered,
+                      engine=RULES).intent != "decline"
