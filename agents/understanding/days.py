@@ -65,8 +65,9 @@ DAY_PATTERN = re.compile(
     rf"|(?P<which>this |next |coming |last |este |el proximo |proximo )?{WEEKDAY}"
     r")\b")
 EXCLUDED_BEFORE = re.compile(r"(?:instead of|rather than|from|not|en vez de|can'?t (?:do|make)|cannot (?:do|make)"
-                             r"|no puedo(?: a)?)\s*$")  # the time being left or refused
-BEFORE_A_DAY = re.compile(r"(?:instead of|rather than|from|not|en vez de|before(?: the)?|happy|merry|feliz)\s*$")
+                             r"|no puedo(?: a)?|\b(?:be|get|got to be) out)\s*$")  # the time left, refused or a deadline
+BEFORE_A_DAY = re.compile(r"(?:instead of|rather than|from|not|en vez de|before(?: the)?|happy|merry|feliz"
+                          r"|(?:out of town|away|gone|traveling|travelling|fuera) (?:til+|until|hasta)(?: the| el)?)\s*$")
 # Counted from the day named right after: "a week from friday", "the day after thanksgiving".
 SHIFT = re.compile(r"\b(?:(?P<weeks>an?|one|\d) weeks? from|(?:the )?day (?P<rel>after|before)|el dia (?P<rel_es>despues|antes) de(?:l| la)?) $")
 # "tuesday next", "wednesday next week", "next week, wednesday": that weekday of next week.
@@ -75,7 +76,7 @@ NEXT_BEFORE = re.compile(r"\bnext week,? (?:on )?(?:the )?$")
 NEXT_WEEKS = re.compile(r"^ (?:after next|de la (?:semana que viene|proxima semana))\b")
 # Something else the customer has on: a day (and time) right after it are its, not the appointment's.
 EVENT = re.compile(r"(?<!after )(?<!after the )(?<!after my )\b(?:flight|flying|fly|plane|interview|meeting|class|school|shift(?! (?:my|me|it|the|our|appt|appointment))|practice|game|wedding|funeral"
-                   r"|party|doctor|dentist|surgery|court|exam|test|vuelo|entrevista|reunion|junta|clase|escuela"
+                   r"|party|doctor|dentist|surgery|court|exam|test|vuelo|entrevista|reunion|junta|clase|escuela|medico|dentista"
                    r"|boda|examen)\b(?: [^ ,.;!?]+){0,3} ?$")
 TIME_AFTER = re.compile(r"^,? ?(?:at|@|a las?|around|by) ?\d")
 THAT_DAY = re.compile(r"\b(?:that (?:morning|afternoon|evening|night|day)|same day|ese (?:dia|mismo dia)|esa (?:manana|tarde))\b")

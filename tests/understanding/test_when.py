@@ -70,6 +70,9 @@ def tenant():
     ("quiero un corte pa mñn a las tres y media", MONDAY, date(2026, 11, 24), time(15, 30)),
     ("color el 1ro de diciembre a las 10am", MONDAY, date(2026, 12, 1), time(10)),
     ("se puede correr mi cita pa las 6?", MONDAY, None, time(18)),
+    ("cuts this sat? we need to be out by 1 for a party", MONDAY, date(2026, 11, 28), None),
+    ("tengo q llevar a mi mamá al médico a las 11, no voy a poder ir hoy", MONDAY, date(2026, 11, 23), None),
+    ("I'm out of town til the 8th, drop my appt", MONDAY, None, None),
 ])
 def test_day_and_time(tenant, text, now, day, clock):
     when = read_when(fold(text), tenant, now)
