@@ -46,6 +46,7 @@ NEGATED = {"cancel": re.compile(NOT + r"(?:cancel|cancelar)"), "excuse": re.comp
            "reassign": re.compile(NOT + r"(?:reassign|give|move|hand)"),
            "done": re.compile(NOT + r"(?:done|finished|complete|listo|lista|terminad)")}
 HEDGED = re.compile(r"\b(?:maybe|should|might|let me check|thinking (?:of|about)|wondering|what if|"
+                    r"asking (?:if|whether|about)|asked (?:if|whether)|wants? to know|quiere saber|fwd|forwarding|"
                     r"tal vez|quizas?|deberia)\b")
 LATER = re.compile(r"\b(?:(?:done|finished|listo|lista) (?:with \w+(?: \w+)? )?(?:by|at|around|before|after|in)\b|"
                    r"i'?ll be done|will be done|gonna be done)")

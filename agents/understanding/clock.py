@@ -33,20 +33,21 @@ TIME_PATTERN = re.compile(
     r"|\b(?P<frac>half|quarter) (?P<rel>past|after|to|til) (?P<hq>\d{1,2})\b"
     r"|\b(?P<mp>[1-5]?[05]) (?:minutes? )?(?:past|after) (?P<hp>\d{1,2})\b"
     r"|\bhalf (?P<hb>\d{1,2})\b(?! ?(?:hours?|hrs?|mins?|minutes?|an?)\b)"
-    r"|\b(?P<h1>\d{1,2})(?:[:. ](?P<m1>[0-5]\d))? ?(?P<mer>[ap]\.?m\b\.?)|\b(?P<h0>\d{1,2})(?:[:.](?P<m0>[0-5]\d))?(?P<mer0>[ap])(?![a-z])"
+    r"|(?<![/\d])\b(?P<h1>\d{1,2})(?:[:. ](?P<m1>[0-5]\d))? ?(?P<mer>[ap]\.?m\b\.?)|(?<![/\d])\b(?P<h0>\d{1,2})(?:[:.](?P<m0>[0-5]\d))?(?P<mer0>[ap])(?![a-z])"
     r"|\b(?P<h2>[01]?\d|2[0-3])[:h](?P<m2>[0-5]\d)\b"
     r"|\b(?P<h3>\d{1,2}) ?o'? ?clock\b"
     rf"|(?:\b(?:{CUE}) ?|@ ?){HOUR.format(n=4)}\b" + NOT_AFTER +
-    rf"|\b{HOUR.format(n=5)} (?:is (?:good|fine|ok|okay|perfect|great|better|best)|works|would work"
+    rf"|\b{HOUR.format(n=5)} (?:(?:is|would be) (?:good|fine|ok|okay|perfect|great|better|best|ideal)|works|would work"
     r"|instead|ok\b|okay|pls|please|then|esta bien|me sirve)"
     rf"|^{HOUR.format(n=6)} ?[?!.]*$"
-    rf"|(?<=[.!,;] ){HOUR.format(n=8)} ?\?+\s*$")  # "can't do 2, got class. 4?"
+    rf"|(?<=[.!,;] ){HOUR.format(n=8)} ?\?+\s*$"  # "can't do 2, got class. 4?"
+    r"|\b(?P<h9>1[0-2]|0?[1-9])(?::(?P<m9>[0-5]\d))?ish\b")  # "next fri. 11ish."
 AFTER_DAY = re.compile(r" (?:at )?" + HOUR.format(n=7) + r"\b" + NOT_AFTER + r"(?! ?(?:[ap]\.?m|[ap]\b|o'?clock))")
 LA = r"(?:por|x|en|para|(?<!\d )(?<!media )(?<!cuarto )de) la"  # "a las 10 de la mañana" is 10am, not a period
 PERIOD_PATTERN = re.compile(
     r"(?<!good )\b(?:"
     rf"(?P<morning>mornings?|mornin|first thing|{LA} manana|in the am|temprano)"
-    rf"|(?P<afternoon>afternoons?|arvo|after lunch|after school|{LA} tarde|esta tarde)"
+    rf"|(?P<afternoon>afternoons?|aftanoon|afternon|aftrnoon|arvo|after lunch|after school|{LA} tarde|esta tarde)"
     rf"|(?P<evening>evenings?|tonight|tonite|2nite|nights?(?! shifts?)|after work|end of (?:the )?day"
     rf"|eod|{LA} noche|esta noche|(?:saliendo|al salir|despues) del trabajo)"
     r")\b")
@@ -130,6 +131,8 @@ def _mention_of(match: re.Match[str]) -> ClockMention | None:
         return ClockMention(int(match["hb"]), 30, None, start)
     if match["h3"]:
         return ClockMention(int(match["h3"]), 0, None, start)
+    if match["h9"]:
+        return ClockMention(int(match["h9"]), int(match["m9"] or 0), None, start)
     n = next(n for n in (4, 5, 6, 8) if match[f"h{n}"])
     return _hour_mention(match, n, start)
 

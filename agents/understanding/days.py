@@ -65,7 +65,9 @@ DAY_PATTERN = re.compile(
     rf"|(?P<which>this |next |coming |last |este |el proximo |proximo )?{WEEKDAY}"
     r")\b")
 EXCLUDED_BEFORE = re.compile(r"(?:instead of|rather than|from|not|en vez de|can'?t (?:do|make)|cannot (?:do|make)"
-                             r"|no puedo(?: a)?|\b(?:be|get|got to be) out)\s*$")  # the time left, refused or a deadline
+                             r"|no puedo(?: a)?|\b(?:be|get|got to be) out"
+                             r"|\b(?:i have|i'?ve got|i got|got|have) an?|\b(?:out|off|ends?|finish(?:es)?|salgo|sale"
+                             r"|termina|terminan))\s*$")  # the time left, refused, a deadline or another thing's
 BEFORE_A_DAY = re.compile(r"(?:instead of|rather than|from|not|en vez de|before(?: the)?|happy|merry|feliz"
                           r"|(?:out of town|away|gone|traveling|travelling|fuera) (?:til+|until|hasta)(?: the| el)?)\s*$")
 # Counted from the day named right after: "a week from friday", "the day after thanksgiving".
@@ -73,11 +75,19 @@ SHIFT = re.compile(r"\b(?:(?P<weeks>an?|one|\d) weeks? from|(?:the )?day (?P<rel
 # "tuesday next", "wednesday next week", "next week, wednesday": that weekday of next week.
 NEXT_AFTER = re.compile(r" next\b(?! to\b)")
 NEXT_BEFORE = re.compile(r"\bnext week,? (?:on )?(?:the )?$")
-NEXT_WEEKS = re.compile(r"^ (?:after next|de la (?:semana que viene|proxima semana))\b")
+NEXT_WEEKS = re.compile(r"^ (?:after next|week\b(?! from)|de la (?:semana que viene|proxima semana))\b")  # "friday week"
+# "miércoles 2", "el lunes 30", "saturday the 5th": a weekday and the date it falls on, when they agree.
+DATE_AFTER = re.compile(r" (?P<the>the )?(?P<n>\d{1,2})(?P<nth>st|nd|rd|th)?\b(?![:.]\d| ?[ap]\.?m\b)")
 # Something else the customer has on: a day (and time) right after it are its, not the appointment's.
 EVENT = re.compile(r"(?<!after )(?<!after the )(?<!after my )\b(?:flight|flying|fly|plane|interview|meeting|class|school|shift(?! (?:my|me|it|the|our|appt|appointment))|practice|game|wedding|funeral"
                    r"|party|doctor|dentist|surgery|court|exam|test|vuelo|entrevista|reunion|junta|clase|escuela|medico|dentista"
-                   r"|boda|examen)\b(?: [^ ,.;!?]+){0,3} ?$")
+                   r"|pickup|pick up|dismissal|midterm|final|lab|therapy|recital|soccer|hockey|football|baseball"
+                   r"|basketball|tournament|cardiologist|va|date|drop(?: the kids| them| him| her)? off|work|working"
+                   r"|trabajo|trabajo el|practica|partido"
+                   r"|boda|examen)\b(?:'s)?(?: [^ ,.;!?]+){0,3} ?$")
+# "my cousin's wedding is the 5th", "my girl's bday is saturday": a day said to be another thing's.
+IS_ITS_DAY = re.compile(r"\b(?:wedding|party|birthday|bday|cumple(?:anos)?|recital|game|funeral|boda|fiesta)"
+                        r"(?:'s)? (?:is|es|was) (?:on |el )?(?:the )?$")
 TIME_AFTER = re.compile(r"^,? ?(?:at|@|a las?|around|by) ?\d")
 THAT_DAY = re.compile(r"\b(?:that (?:morning|afternoon|evening|night|day)|same day|ese (?:dia|mismo dia)|esa (?:manana|tarde))\b")
 WORDISH_DAY = re.compile(r"\b[a-z]{3,}day\b|\b(?:wen|wed|thr|thu|tue|tus|sat|fri)[a-z]{3,}\b")
@@ -106,8 +116,10 @@ def read_day(folded: str, today: date, tenant, us_dates: bool = True) -> DayMent
 
 
 def _an_event(folded: str, mention: DayMention) -> bool:
-    """ "got a job interview thursday at 1": that day and time are the interview's."""
-    return bool(EVENT.search(folded[:mention.start]) and TIME_AFTER.search(folded[mention.end:]))
+    """ "got a job interview thursday at 1", "midterm at 10 tmrw": that day and time are the event's."""
+    before = folded[:mention.start]
+    return bool(EVENT.search(before) and (TIME_AFTER.search(folded[mention.end:]) or re.search(r"\d ?$", before))
+                or IS_ITS_DAY.search(before))
 
 
 def _event_day(folded: str, found: list[DayMention]) -> DayMention | None:
@@ -128,6 +140,8 @@ def _mentions(folded: str, today: date, tenant, us_dates: bool):
         shift = SHIFT.search(folded, 0, match.start())
         if shift:
             yield DayMention(day + _shift(shift), shift.start(), match.end(), explicit)
+        elif (dated := _dated_weekday(folded, match, day)) is not None:
+            yield dated
         else:
             yield DayMention(day + _weeks_after(folded, match), match.start(), match.end(), explicit)
 
@@ -136,6 +150,21 @@ def _shift(shift: re.Match[str]) -> timedelta:
     if shift["weeks"]:
         return timedelta(weeks=COUNTS.get(shift["weeks"]) or int(shift["weeks"]))
     return timedelta(days=1 if (shift["rel"] or shift["rel_es"]) in ("after", "despues") else -1)
+
+
+def _dated_weekday(folded: str, match: re.Match[str], day: date) -> DayMention | None:
+    """ "miércoles 2 a las 10", "el lunes 30", "saturday the 5th": the weekday's date that has that
+    number, within five weeks. A small bare number is an hour instead ("sat 5" is 5 PM)."""
+    if not match["weekday"] or (number := DATE_AFTER.match(folded, match.end())) is None:
+        return None
+    n = int(number["n"])
+    if n <= 12 and not (number["the"] or number["nth"] or TIME_AFTER.match(folded[number.end():])):
+        return None
+    for weeks in range(6):
+        candidate = day + timedelta(weeks=weeks)
+        if candidate.day == n:
+            return DayMention(candidate, match.start(), number.end(), True)
+    return None
 
 
 def _weeks_after(folded: str, match: re.Match[str]) -> timedelta:

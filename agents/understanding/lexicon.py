@@ -18,7 +18,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "edgeup", "shape up", "shapeup", "buzz cut", "buzzcut", "crew cut", "clipper cut",
         "scissor cut", "design", "hair design", "undercut", "mohawk", "mullet", "flat top", "high top",
         "pompadour", "crop", "hair done", "corte", "corte de pelo", "cortar el pelo",
-        "cortarme el pelo", "cortarle el pelo", "cortan", "recorte", "cortarme", "recortarme", "recortar",
+        "cortarme el pelo", "cortarle el pelo", "cortan", "recorte", "cortarme", "recortarme",
         "pelarme", "motilarme", "motilada", "bajarme el pelo", "bajar el pelo", "desvanecido", "degradado", "rapado",
         "pelado", "perfilado"),
     "beard": (
@@ -30,7 +30,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "color", "dye", "dyed", "dye job", "hair dye", "highlights", "lowlights", "balayage", "ombre",
         "frosted tips", "bleach", "bleached", "tint", "toner", "roots", "root touch up", "grays", "greys",
         "gray hair", "grey hair", "cover grays", "cover my grays", "grays covered", "gray coverage", "tinte",
-        "tintura", "tenir", "tenirme", "pintarme el pelo", "pintar el pelo", "pintarme", "mechas", "canas", "reflejos", "rayitos", "decolorar", "decoloracion"),
+        "tintura", "tenir", "tenirme", "pintarme el pelo", "pintar el pelo", "pintarme", "tintarme", "mechas", "canas", "reflejos", "rayitos", "decolorar", "decoloracion"),
     "manicure": (
         "manicure", "mani", "nails", "nails done", "gel nails", "gel", "acrylics", "acrylic nails", "shellac",
         "dip powder", "polish change", "las unas", "mis unas", "manicura"),

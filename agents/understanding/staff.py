@@ -30,6 +30,7 @@ from recurring.codes import Answer, parse_answer
 from recurring.proof import Reading, parse_reading
 
 SURE, LIKELY, UNSURE = 0.95, 0.8, 0.3
+# A short header, then the rest: "handoff note: chair 2 is sticking" (a note under its task's name).
 HEADER = re.compile(r"^(?P<header>(?:[^\s:.\-–—]+ ){0,5}[^\s:.\-–—]+)\s*(?::|\.|\s[-–—])\s+(?P<body>\S.{8,})$", re.DOTALL)
 MOST_LISTED = 9  # a number this small alone may answer a numbered list; a bigger one is a reading
 ANSWER_LETTERS = {"take": "t", "excuse": "x", "reassign": "r", "done": "d"}  # as recurring/codes.py reads them
@@ -71,10 +72,10 @@ def understand_staff(tenant: Tenant, person: Person, text: str, has_media: bool 
     heard = _from_command(parse_command(with_spelled_reading(text), has_media), tasks, text)
     if heard.intent == "tasks" and owner and not tasks_of(tenant.tasks, person, False):
         return replace(heard, intent="today")  # nothing of their own: the business's view of today
-    return heard if heard.intent != "unclear" else _extra(tenant, text, folded, tasks, owner, heard)
+    return heard if heard.intent != "unclear" else _extra(text, folded, owner, heard)
 
 
-def _extra(tenant: Tenant, text: str, folded: str, tasks, owner: bool, heard: Understanding) -> Understanding:
+def _extra(text: str, folded: str, owner: bool, heard: Understanding) -> Understanding:
     for pattern, intent in (*EXTRA, *(OWNER_EXTRA if owner else ())):
         if pattern.search(folded):
             note = text.strip() if intent == "skip" else None  # "I can't, leaving early": the reason

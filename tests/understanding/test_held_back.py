@@ -45,3 +45,10 @@ def test_a_no_to_an_offer_cancels_nothing():
     assert understand(HARBOR, "I'm afraid not.", NOW, recent=offered, engine=RULES).intent == "decline"
     assert understand(HARBOR, "no, cancel my friday one instead", NOW, recent=offered,
                       engine=RULES).intent != "decline"
+
+
+@pytest.mark.parametrize("text", ["fwd: one of the guys asking if the cooler got done",
+                                  "forwarding: la clienta quiere saber si el depósito de $30 se devuelve"])
+def test_a_question_passed_on_is_no_done(text):
+    heard = understand(HARBOR, text, NOW, person=HARBOR.person("marco"), engine=RULES)
+    assert heard.intent != "done"

@@ -73,6 +73,17 @@ def tenant():
     ("cuts this sat? we need to be out by 1 for a party", MONDAY, date(2026, 11, 28), None),
     ("tengo q llevar a mi mamá al médico a las 11, no voy a poder ir hoy", MONDAY, date(2026, 11, 23), None),
     ("I'm out of town til the 8th, drop my appt", MONDAY, None, None),
+    # found on the dev3 split: days and times that are another thing's
+    ("beard thu 12/3 11am", MONDAY, date(2026, 12, 3), time(11)),
+    ("cita pa teñirme el pelo el miércoles 2 a las 10?", MONDAY, date(2026, 12, 2), time(10)),
+    ("can i come sat 5", MONDAY, date(2026, 11, 28), time(17)),  # a small bare number is an hour
+    ("friday week at 3", MONDAY, date(2026, 12, 4), time(15)),
+    ("trim today at 5?? lab ends at 4:30 so thatd work", MONDAY, date(2026, 11, 23), time(17)),
+    ("like 3ish today?? midterm at 10 tmrw", MONDAY, date(2026, 11, 23), time(15)),
+    ("trim. tmrw 10:45? i have a 9am so after that", MONDAY, date(2026, 11, 24), time(10, 45)),
+    ("a fade on the 30th. like 4:15. my cousins wedding is the 5th", MONDAY, date(2026, 11, 30), time(16, 15)),
+    ("the boys on dec 2? pickup's at 3:30, so 4 is ideal", MONDAY, date(2026, 12, 2), time(16)),
+    ("fade + beard. next fri. 11ish. thats it", MONDAY, date(2026, 12, 4), time(11)),
 ])
 def test_day_and_time(tenant, text, now, day, clock):
     when = read_when(fold(text), tenant, now)
