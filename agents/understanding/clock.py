@@ -22,7 +22,8 @@ from agents.understanding.days import EVENT, EXCLUDED_BEFORE
 
 NOT_AFTER = r"(?!\d|[:/%$]| (?:past|after) \d|\s*(?:(?:st|nd|rd|th)\b|min|minutes?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|yo|people|persons?|of|kids?|guys|dollars|bucks|usd|haircuts|cuts|\$|/))"
 CUE = (r"at|@|around|arround|about|by|after|before|like|to|til|till|until|do|make it|how about|what about"
-       r"|a las|a la|sobre las|tipo|cerca de las|despues de las|antes de las|para las|pa las|pa la")
+       r"|a las|a la|sobre las|tipo|cerca de las|despues de las|antes de las|para las|pa las|pa la"
+       r"|a eso de las|como a las")
 # An hour with its minutes: "3", "3:30", "3 30", "1430"; "y media", "menos cuarto" in Spanish.
 HOUR = (r"(?P<h{n}>\d{{1,2}})(?:[: .h]?(?P<m{n}>[0-5]\d))?(?:ish)?"
         r"(?: (?:y|i) (?P<plus{n}>media|cuarto|[0-5]\d)| menos (?P<minus{n}>cuarto|[0-5]\d))?"

@@ -43,12 +43,13 @@ MONTH_WORDS: dict[str, int] = {
 }
 MONTH = r"(?P<month>" + "|".join(sorted(MONTH_WORDS, key=len, reverse=True)) + r")\.?"
 TOMORROW = (r"tomorrow|tmrw|tmrow|tmr|tmw|tmro|tomoz|tomorow|tommorow|tommorrow|tomorro|tomoro|tommorw"
-            r"|2morrow|2morow|2moro|2mrw|2mro|(?<!la )manana|mnn|mna|mnana")
-TODAY = r"today|2day|tday|hoy|tonight|tonite|2nite|right now|this (?:morning|afternoon|evening)|esta (?:tarde|noche|manana)"
+            r"|2morrow|2morow|2moro|2mrw|2mro|tomorrah|tomorra|tmrrw|tmmrw|(?<!la )manana|mnn|mna|mnana")
+TODAY = (r"today|2day|tday|hoy|tonight|tonite|2nite|right now|this (?:morning|mornin|afternoon|aftanoon|afternon|evening)"
+         r"|esta (?:tarde|noche|manana)")
 WEEKDAY = r"(?P<weekday>" + "|".join(sorted(WEEKDAY_WORDS, key=len, reverse=True)) + r")s?"
 DAY_PATTERN = re.compile(
     r"\b(?:"
-    r"(?P<after>day after tomorrow|pasado manana)"
+    rf"(?P<after>day after (?:{TOMORROW})|pasado manana)"
     r"|(?P<before>day before yesterday|anteayer)"
     r"|(?P<yesterday>yesterday|yday|yesterdy|yesturday|ayer|last night)"
     rf"|(?P<tomorrow>{TOMORROW})"
@@ -65,7 +66,7 @@ DAY_PATTERN = re.compile(
     rf"|(?P<which>this |next |coming |last |este |el proximo |proximo )?{WEEKDAY}"
     r")\b")
 EXCLUDED_BEFORE = re.compile(r"(?:instead of|rather than|from|not|en vez de|can'?t (?:do|make)|cannot (?:do|make)"
-                             r"|no puedo(?: a)?|\b(?:be|get|got to be) out"
+                             r"|no puedo(?: a)?|\b(?:be|get|got to be) out|\b(?:outta|out of) (?:there|here)"
                              r"|\b(?:i have|i'?ve got|i got|got|have) an?|\b(?:out|off|ends?|finish(?:es)?|salgo|sale"
                              r"|termina|terminan))\s*$")  # the time left, refused, a deadline or another thing's
 BEFORE_A_DAY = re.compile(r"(?:instead of|rather than|from|not|en vez de|before(?: the)?|happy|merry|feliz"
@@ -84,7 +85,7 @@ EVENT = re.compile(r"(?<!after )(?<!after the )(?<!after my )\b(?:flight|flying|
                    r"|pickup|pick up|dismissal|midterm|final|lab|therapy|recital|soccer|hockey|football|baseball"
                    r"|basketball|tournament|cardiologist|va|date|drop(?: the kids| them| him| her)? off|work|working"
                    r"|trabajo|trabajo el|practica|partido"
-                   r"|boda|examen)\b(?:'s)?(?: [^ ,.;!?]+){0,3} ?$")
+                   r"|boda|examen)\b(?:'s)?(?: [^ ,.;!?]+){0,4} ?$")
 # "my cousin's wedding is the 5th", "my girl's bday is saturday": a day said to be another thing's.
 IS_ITS_DAY = re.compile(r"\b(?:wedding|party|birthday|bday|cumple(?:anos)?|recital|game|funeral|boda|fiesta)"
                         r"(?:'s)? (?:is|es|was) (?:on |el )?(?:the )?$")

@@ -84,6 +84,11 @@ def tenant():
     ("a fade on the 30th. like 4:15. my cousins wedding is the 5th", MONDAY, date(2026, 11, 30), time(16, 15)),
     ("the boys on dec 2? pickup's at 3:30, so 4 is ideal", MONDAY, date(2026, 12, 2), time(16)),
     ("fade + beard. next fri. 11ish. thats it", MONDAY, date(2026, 12, 4), time(11)),
+    ("a cut and a shave, day after tomorrah, around 2", MONDAY, date(2026, 11, 25), time(14)),
+    ("a beard trim this aftanoon?", MONDAY, date(2026, 11, 23), None),
+    ("a cut monday at 4? gotta be outta there by 5", MONDAY, date(2026, 11, 30), time(16)),
+    ("hay espacio el sábado? a eso de las 12", MONDAY, date(2026, 11, 28), time(12)),
+    ("move my haircut to saturday? hockey practice got moved to friday at 4", MONDAY, date(2026, 11, 28), None),
 ])
 def test_day_and_time(tenant, text, now, day, clock):
     when = read_when(fold(text), tenant, now)
