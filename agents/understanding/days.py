@@ -79,13 +79,14 @@ NEXT_BEFORE = re.compile(r"\bnext week,? (?:on )?(?:the )?$")
 NEXT_WEEKS = re.compile(r"^ (?:after next|week\b(?! from)|de la (?:semana que viene|proxima semana))\b")  # "friday week"
 # "miércoles 2", "el lunes 30", "saturday the 5th": a weekday and the date it falls on, when they agree.
 DATE_AFTER = re.compile(r" (?P<the>the )?(?P<n>\d{1,2})(?P<nth>st|nd|rd|th)?\b(?![:.]\d| ?[ap]\.?m\b)")
-# Something else the customer has on: a day (and time) right after it are its, not the appointment's.
+# Something else the customer has on: a day (and time) right after it, in the same clause, are its,
+# not the appointment's.
 EVENT = re.compile(r"(?<!after )(?<!after the )(?<!after my )\b(?:flight|flying|fly|plane|interview|meeting|class|school|shift(?! (?:my|me|it|the|our|appt|appointment))|practice|game|wedding|funeral"
                    r"|party|doctor|dentist|surgery|court|exam|test|vuelo|entrevista|reunion|junta|clase|escuela|medico|dentista"
                    r"|pickup|pick up|dismissal|midterm|final|lab|therapy|recital|soccer|hockey|football|baseball"
                    r"|basketball|tournament|cardiologist|va|date|drop(?: the kids| them| him| her)? off|work|working"
                    r"|trabajo|trabajo el|practica|partido"
-                   r"|boda|examen)\b(?:'s)?(?: [^ ,.;!?]+){0,4} ?$")
+                   r"|boda|examen)\b(?:'s)?(?: (?!(?:so|but|and|then|can|could|pero|y)\b)[^ ,.;!?]+){0,4} ?$")
 # "my cousin's wedding is the 5th", "my girl's bday is saturday": a day said to be another thing's.
 IS_ITS_DAY = re.compile(r"\b(?:wedding|party|birthday|bday|cumple(?:anos)?|recital|game|funeral|boda|fiesta)"
                         r"(?:'s)? (?:is|es|was) (?:on |el )?(?:the )?$")
