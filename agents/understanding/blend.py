@@ -30,6 +30,7 @@ from recurring.proof import proof_kind
 
 RULES_WEIGHT = 0.1
 SURE, SURE_WEIGHT = 0.95, 0.3  # a rule that is sure (a reply code, a keyword) may weigh more
+MOVE_WORDS = 0.8  # the rules' confidence in a move that their words carry (LIKELY)
 FLOOR = 0.3  # below this nothing is read: unclear, and no question about a state change
 UNSURE = 0.3
 ACT = 0.6  # below this a state change is asked about, not made (tuned on the dev split)
@@ -113,6 +114,11 @@ def _held_back(text: str, intent: str) -> bool:
 
 def _scores(ask, heard: Understanding, probabilities: dict[str, float]) -> dict[str, float]:
     allowed = _allowed(ask, probabilities)
+    if heard.intent == "reschedule" and heard.confidence >= MOVE_WORDS:
+        # Booking and moving share every word but the move's own ("resched", "instead", "push it"),
+        # which the rules found: the classifier's "book" is a vote for booking something, the move.
+        probabilities = {**probabilities, "reschedule": probabilities.get("reschedule", 0.0)
+                         + probabilities.get("book", 0.0), "book": 0.0}
     weight = SURE_WEIGHT if heard.confidence >= SURE else RULES_WEIGHT
     scores = {i: (1 - weight) * p for i, p in probabilities.items() if i in allowed}
     scores[heard.intent] = scores.get(heard.intent, 0.0) + weight * heard.confidence

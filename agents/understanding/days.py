@@ -63,13 +63,13 @@ DAY_PATTERN = re.compile(
     r"|(?:the )?(?P<nth>\d{1,2})(?:st|nd|rd|th)(?! (?:grade|graders?|time|times|floor|visit|birthday|kid|child|son"
     r"|daughter|year|row|chair|place|try|attempt|round|street|st|ave|avenue)\b)"
     r"|el (?P<el>\d{1,2})(?![\d:/])"
-    rf"|(?P<which>this |next |coming |last |este |el proximo |proximo )?{WEEKDAY}"
+    rf"|(?P<which>this |next |coming |last |este |el proximo |proximo )?(?<!santo ){WEEKDAY}"
     r")\b")
 EXCLUDED_BEFORE = re.compile(r"(?:instead of|rather than|from|not|en vez de|can'?t (?:do|make)|cannot (?:do|make)"
                              r"|no puedo(?: a)?|\b(?:be|get|got to be) out|\b(?:outta|out of) (?:there|here)"
                              r"|\b(?:i have|i'?ve got|i got|got|have) an?|\b(?:out|off|ends?|finish(?:es)?|salgo|sale"
                              r"|termina|terminan))\s*$")  # the time left, refused, a deadline or another thing's
-BEFORE_A_DAY = re.compile(r"(?:instead of|rather than|from|not|en vez de|before(?: the)?|happy|merry|feliz"
+BEFORE_A_DAY = re.compile(r"(?:instead of|rather than|from|not|en vez de|before(?: the)?|happy|merry|feliz|\bthrough(?: the)?|\bthru(?: the)?"
                           r"|(?:out of town|away|gone|traveling|travelling|fuera) (?:til+|until|hasta)(?: the| el)?)\s*$")
 # Counted from the day named right after: "a week from friday", "the day after thanksgiving".
 SHIFT = re.compile(r"\b(?:(?P<weeks>an?|one|\d) weeks? from|(?:the )?day (?P<rel>after|before)|el dia (?P<rel_es>despues|antes) de(?:l| la)?) $")
@@ -81,15 +81,21 @@ NEXT_WEEKS = re.compile(r"^ (?:after next|week\b(?! from)|de la (?:semana que vi
 DATE_AFTER = re.compile(r" (?P<the>the )?(?P<n>\d{1,2})(?P<nth>st|nd|rd|th)?\b(?![:.]\d| ?[ap]\.?m\b)")
 # Something else the customer has on: a day (and time) right after it, in the same clause, are its,
 # not the appointment's.
-EVENT = re.compile(r"(?<!after )(?<!after the )(?<!after my )\b(?:flight|flying|fly|plane|interview|meeting|class|school|shift(?! (?:my|me|it|the|our|appt|appointment))|practice|game|wedding|funeral"
+EVENT = re.compile(r"(?<!after )(?<!after the )(?<!after my )\b(?:flight|flying|flyin|fly|plane|interview|meeting|class|school|shift(?! (?:my|me|it|the|our|appt|appointment))|practice|game|wedding|funeral"
                    r"|party|doctor|dentist|surgery|court|exam|test|vuelo|entrevista|reunion|junta|clase|escuela|medico|dentista"
                    r"|pickup|pick up|dismissal|midterm|final|lab|therapy|recital|soccer|hockey|football|baseball"
-                   r"|basketball|tournament|cardiologist|va|date|drop(?: the kids| them| him| her)? off|work|working"
+                   r"|basketball|tournament|cardiologist|va|date|drop(?: the kids| them| him| her)? off|work|working|workin"
                    r"|trabajo|trabajo el|practica|partido"
                    r"|boda|examen)\b(?:'s)?(?: (?!(?:so|but|and|then|can|could|pero|y)\b)[^ ,.;!?]+){0,4} ?$")
 # "my cousin's wedding is the 5th", "my girl's bday is saturday": a day said to be another thing's.
 IS_ITS_DAY = re.compile(r"\b(?:wedding|party|birthday|bday|cumple(?:anos)?|recital|game|funeral|boda|fiesta)"
                         r"(?:'s)? (?:is|es|was) (?:on |el )?(?:the )?$")
+# The day to move to or book: "push it to friday", "para el miércoles".
+TARGET_BEFORE = re.compile(r"\b(?:to|para|pa)(?: the| el)?\s*$")
+# A weekend or holiday the visit is for, not on: "family's in for the long weekend", "early dismissal for thanksgiving".
+FOR_A_TIME = re.compile(r"\b(?:for|over|por)(?: the| el)?(?: long)?\s*$")
+# "the saturday after thanksgiving", "the monday before christmas": counted from the day named next.
+ANCHORED = re.compile(r" (?P<rel>after|before|despues de(?:l| la)?|antes de(?:l| la)?) (?:the |el |la )?")
 TIME_AFTER = re.compile(r"^,? ?(?:at|@|a las?|around|by) ?\d")
 THAT_DAY = re.compile(r"\b(?:that (?:morning|afternoon|evening|night|day)|same day|ese (?:dia|mismo dia)|esa (?:manana|tarde))\b")
 WORDISH_DAY = re.compile(r"\b[a-z]{3,}day\b|\b(?:wen|wed|thr|thu|tue|tus|sat|fri)[a-z]{3,}\b")
@@ -106,6 +112,7 @@ class DayMention:
     start: int
     end: int
     explicit: bool  # a calendar date ("the 12th", "Dec 3"), preferred over a weekday
+    vague: bool = False  # a holiday or "the weekend": a time of year as much as a day
 
 
 def read_day(folded: str, today: date, tenant, us_dates: bool = True) -> DayMention | None:
@@ -113,8 +120,28 @@ def read_day(folded: str, today: date, tenant, us_dates: bool = True) -> DayMent
     mentions = [m for m in found if not (BEFORE_A_DAY.search(folded[:m.start]) or _an_event(folded, m))]
     if not mentions:
         return _event_day(folded, found) if found else _misspelt_weekday(folded, today)
+    mentions = [m for m in mentions if not _aside(folded, m)] or mentions
+    targets = _targets(folded, mentions)
     explicit = [m for m in mentions if m.explicit]
-    return (explicit or mentions)[-1]
+    return ([m for m in targets if m.explicit] or targets or explicit or mentions)[-1]
+
+
+def _targets(folded: str, mentions: list[DayMention]) -> list[DayMention]:
+    """The days given as the one to move to or book, with the date that says the same day right
+    after: "pa el viernes 4 de diciembre", "to friday, dec 4"."""
+    targets = []
+    for previous, mention in zip([None, *mentions], mentions):
+        if TARGET_BEFORE.search(folded[:mention.start]) or (
+                previous in targets and re.fullmatch(r"[ ,]*", folded[previous.end:mention.start])):
+            targets.append(mention)
+    return targets
+
+
+def _aside(folded: str, mention: DayMention) -> bool:
+    """A day said in passing beside the one asked for: "tiene dentista el martes" (another thing's),
+    "family's coming in for the long weekend" (what the visit is for)."""
+    before = folded[:mention.start]
+    return bool(EVENT.search(before) or mention.vague and FOR_A_TIME.search(before))
 
 
 def _an_event(folded: str, mention: DayMention) -> bool:
@@ -135,17 +162,45 @@ def day_spans(folded: str) -> list[tuple[int, int]]:
 
 
 def _mentions(folded: str, today: date, tenant, us_dates: bool):
-    for match in DAY_PATTERN.finditer(folded):
+    matches = list(DAY_PATTERN.finditer(folded))
+    anchored_to = None
+    for match, following in zip(matches, [*matches[1:], None]):
+        if match is anchored_to:
+            continue
         day, explicit = _resolve(match, today, tenant, us_dates)
         if day is None:
             continue
+        vague = bool(match["holiday"] or match["weekend"] and not match["weekend"].startswith(("this", "next", "este")))
         shift = SHIFT.search(folded, 0, match.start())
         if shift:
             yield DayMention(day + _shift(shift), shift.start(), match.end(), explicit)
+        elif (anchored := _anchored_weekday(folded, match, following, today, tenant, us_dates)) is not None:
+            anchored_to = following
+            yield anchored
         elif (dated := _dated_weekday(folded, match, day)) is not None:
             yield dated
         else:
-            yield DayMention(day + _weeks_after(folded, match), match.start(), match.end(), explicit)
+            yield DayMention(day + _weeks_after(folded, match), match.start(), match.end(), explicit, vague)
+
+
+def _anchored_weekday(folded: str, match: re.Match[str], following: re.Match[str] | None, today: date,
+                      tenant, us_dates: bool) -> DayMention | None:
+    """ "the saturday after thanksgiving", "el lunes antes de navidad": that weekday next after
+    (or last before) the day named right after it."""
+    if not match["weekday"] or following is None:
+        return None
+    link = ANCHORED.match(folded, match.end())
+    if link is None or link.end() != following.start():
+        return None
+    anchor, _ = _resolve(following, today, tenant, us_dates)
+    if anchor is None:
+        return None
+    index = WEEKDAY_WORDS[match["weekday"]]
+    if link["rel"].startswith(("after", "despues")):
+        day = anchor + timedelta(days=(index - anchor.weekday() - 1) % 7 + 1)
+    else:
+        day = anchor - timedelta(days=(anchor.weekday() - index - 1) % 7 + 1)
+    return DayMention(day, match.start(), following.end(), False)
 
 
 def _shift(shift: re.Match[str]) -> timedelta:

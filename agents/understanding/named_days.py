@@ -17,7 +17,7 @@ import holidays as calendars
 
 # What people write -> a word of the holiday's English name in the holidays library.
 NAMES = {
-    "thanksgiving": "thanksgiving", "accion de gracias": "thanksgiving", "christmas": "christmas",
+    "thanksgiving": "thanksgiving", "thanksgivin": "thanksgiving", "accion de gracias": "thanksgiving", "christmas": "christmas",
     "xmas": "christmas", "navidad": "christmas", "new year's day": "new year", "new years day": "new year",
     "new year's": "new year", "new years": "new year", "ano nuevo": "new year", "memorial day": "memorial",
     "labor day": "labor", "labour day": "labour", "independence day": "independence",

@@ -154,6 +154,19 @@ def test_periods(tenant, text, period):
     ("bring my 4 kids saturday", date(2026, 11, 28), None),
     ("my 10:15 tomorrow", date(2026, 11, 24), time(10, 15)),
     ("can i come at 3 thx", None, time(15)),
+    # The day to move to, beside days of other things
+    ("can you move me to thursday? my kid's recital is on the 27th", date(2026, 11, 26), None),
+    ("para el jueves 3 de diciembre a las 2 por favor", date(2026, 12, 3), time(14)),
+    ("friday works, we're away for the long weekend after", date(2026, 11, 27), None),
+    ("wednesday at 4? there's no school for thanksgiving", date(2026, 11, 25), time(16)),
+    ("el viernes mejor, tengo examen el jueves", date(2026, 11, 27), None),
+    ("cancel my tuesday one, visiting my sister through the 2nd", date(2026, 11, 24), None),
+    ("nos vamos pa santo domingo el sábado", date(2026, 11, 28), None),
+    ("my bday's this weekend, a fade for it?", date(2026, 11, 28), None),
+    # A weekday counted from another day
+    ("the monday after thanksgiving", date(2026, 11, 30), None),
+    ("the friday before christmas at 10", date(2026, 12, 18), time(10)),
+    ("el lunes después de navidad", date(2026, 12, 28), None),
 ])
 def test_day_and_time_in_words(tenant, text, day, clock):
     when = read_when(fold(text), tenant, MONDAY)
