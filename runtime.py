@@ -56,8 +56,10 @@ def build_runtime(settings: Settings) -> Runtime:
     load_calendars({tenant.country for tenant in loaded.tenants}, date.today().year)
     if settings.openai_api_key:  # the model client takes seconds to import: not on the first text's time
         from agents.understanding import engine_for
+        from agents.understanding.examples import load_examples
 
         engine_for(settings)
+        load_examples()
     db = Database(settings.database_url)
     runtime = Runtime(settings=settings, db=db, tenants=TenantDirectory(loaded.tenants),
                       schema_behind=bring_up_to_date(db))

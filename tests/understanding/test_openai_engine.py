@@ -14,6 +14,7 @@ from agents.context import ExecutionContext, Interaction
 from agents.understanding import describe, engine_for, understand, understand_in
 from agents.understanding.classifier import classifier
 from agents.understanding.engine import ModelEngine, Understander
+from agents.understanding.examples import load_examples
 from config.settings import load_settings
 from integrations.llm.openai import OpenAIModel
 from tests.understanding.chat_fixtures import script, server  # noqa: F401 - fixtures
@@ -30,6 +31,7 @@ def engine(server):
     model.complete_json("warm up", "{}", {"type": "object"}, timeout=10)  # the first call builds the client
     server.requests.clear()
     classifier()  # loaded (or trained) before any test times a turn: the rules' answer needs it
+    load_examples()  # as the runtime does at start: the prompt's examples are read once, not in a turn
     return Understander(ModelEngine(model, text_timeout=0.5, voice_timeout=0.25))
 
 
@@ -239,3 +241,13 @@ def test_the_prompt_carries_examples_from_the_training_split_and_the_tenants_own
     shown = line.removeprefix("Examples (text -> intent): ").rstrip(".").split("; ")
     assert shown[0] == '"can I get the usual" -> book' and len(shown) == 6
     assert any(example.endswith("-> cancel") for example in shown[1:])  # texts like it, as labelled
+
+
+def test_a_process_with_a_model_reads_the_prompt_examples_at_start(server, tmp_path):
+    from agents.understanding.examples import _by_group
+    from runtime import build_runtime
+
+    _by_group.cache_clear()
+    build_runtime(load_settings({"ONWARD_VAR_DIR": str(tmp_path), "OPENAI_API_KEY": "local-test-key",
+                                 "OPENAI_BASE_URL": server.url}))
+    assert _by_group.cache_info().currsize == 2  # not on the first turn, where a voice deadline runs
