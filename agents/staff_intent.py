@@ -14,13 +14,15 @@ from dataclasses import dataclass
 
 from recurring.proof import Reading, parse_reading
 
-DONE = re.compile(r"\b(all\s+)?(done|finished|finish|complete|completed|did\s+it|all\s+set)\b|✅|✔️?|☑️?")
+DONE = re.compile(r"\b(all\s+)?(done|finished|finish|complete|completed|did\s+it|all\s+set"
+                  r"|listo|lista|listos|hecho|hecha|terminado|terminada|feito|feita)\b|✅|✔️?|☑️?")
 NOT_YET = re.compile(r"\b(not|almost|nearly|haven'?t|havent|didn'?t|didnt|never|yet|soon)\b")
 # Not finished, said first ("not yet, 10 min", "still on it") or as a wait ("in 10 min"): never a reading.
 LATER = re.compile(r"^(?:not\s+(?:yet|done|finished)|almost|nearly|still|running\s+late|haven'?t|havent"
                    r"|didn'?t|didnt|will\s+do|soon)\b"
                    r"|\bin\s+(?:a\s+(?:bit|sec|min|minute)|\d+\s*(?:min|mins|minutes|hr|hrs|hours?))\b")
-SKIP = re.compile(r"^\s*(can'?t|cannot|can\s+not|unable\s+to|skip(?:ping)?)\b[\s,.:;!-]*(?P<reason>.*)$",
+SKIP = re.compile(r"^\s*(can'?t|cannot|can\s+not|unable\s+to|skip(?:ping)?|not\s+doing|not\s+gonna\s+do"
+                  r"|no\s+(?:puedo|voy\s+a)\s+hacer)\b[\s,.:;!-]*(?P<reason>.*)$",
                   re.IGNORECASE | re.DOTALL)
 PICK = re.compile(r"^\s*#?(?P<n>\d{1,2})\s*[.):-]?(?:\s+(?P<rest>.*))?$", re.DOTALL)
 # "2 is 38", "2 = 1,455", "2: 36F": a line of the list and its reading, nothing else.

@@ -189,7 +189,8 @@ def closed_text(row: CodeRow, by_name: str | None = None) -> str:
 
 CODED = re.compile(r"#?(?P<n>\d{1,3})\s*(?P<letter>[txrd])(?![a-z])[\s:,.;!-]*(?P<rest>.*)",
                    re.IGNORECASE | re.DOTALL)
-VERB = re.compile(r"(?P<verb>take|excuse|reassign|give)\s*#?(?P<n>\d{1,3})\b[\s:,.;!-]*(?P<rest>.*)",
+VERB = re.compile(r"(?:(?:please|pls|plz|ok|okay|yes|yeah|go ahead and|just)[\s,]+)*"  # "please excuse 3, ..."
+                  r"(?P<verb>take|excuse|reassign|give)\s*#?(?P<n>\d{1,3})\b[\s:,.;!-]*(?P<rest>.*)",
                   re.IGNORECASE | re.DOTALL)
 VERBS = {"take": "take", "excuse": "excuse", "reassign": "reassign", "give": "reassign"}
 TAKE = re.compile(

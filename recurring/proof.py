@@ -2,7 +2,8 @@
 
     proof_kind(task)          photo | number | text | none
     what_to_send(task)        "a photo", "the reading in F (33 to 41)", "a short note"
-    parse_reading(text)       "done 38", "38F", "38.5 °F", "it's 38", "$1,250" -> Reading
+    parse_reading(text)       "done 38", "38F", "38.5 °F", "it's 38", "$1,250", "1.245,50",
+                              "38... wait, 36" -> Reading
     reading_flags(r, rule)    ["out_of_range"] outside min..max, ["unit_mismatch"] for F vs C
 """
 from __future__ import annotations
@@ -14,9 +15,13 @@ from config.schema import NumberProof, ProofRule, Task
 
 # A number with an optional currency sign before it and an optional unit after it.
 READING = re.compile(
-    r"(?<![\w.])(?P<sign>[$€£])?\s*(?P<value>-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)"
+    r"(?<![\w.])(?P<sign>[$€£])?\s*(?P<value>-?\d{1,3}(?:\.\d{3})+,\d{1,2}(?!\d)"  # "1.245,50", as much of the world writes it
+    r"|-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)"
+    r"(?:\s*(?:and|y|e|con)\s*(?P<cents>\d{1,2})\s*(?:cents?|centavos?|centimos?)\b)?"  # "1,612 and 40 cents"
     r"\s*(?P<unit>°\s*[fc]\b|°|degrees?\b|deg\b|[fc]\b|usd\b|dollars?\b|%)?",
     re.IGNORECASE)
+# A number taken back and given again: "cooler 38... wait nah 36", "$1,204.50 - wait no, $1,240.50".
+CORRECTION = re.compile(r"\b(?:wait|actually|i mean|correction|make that|scratch that|digo|perd[oó]n)\b", re.IGNORECASE)
 UNIT_WORDS = {"°f": "F", "f": "F", "°c": "C", "c": "C", "usd": "USD", "dollar": "USD",
               "dollars": "USD", "$": "USD", "%": "%", "€": "EUR", "£": "GBP"}
 BARE_DEGREES = frozenset({"°", "degree", "degrees", "deg"})
@@ -51,12 +56,21 @@ def _range_words(rule: NumberProof) -> str:
 
 
 def parse_reading(text: str) -> Reading | None:
-    """The first number in a text, with the unit written beside it."""
-    match = READING.search(text)
+    """The first number in a text, with the unit written beside it; the first after a correction
+    when the text corrects itself."""
+    corrected = [c.end() for c in CORRECTION.finditer(text)]
+    match = corrected and READING.search(text, corrected[-1]) or READING.search(text)
     if match is None:
         return None
-    value = float(match["value"].replace(",", ""))
-    return Reading(value=value, unit=_unit_of(match["sign"], match["unit"]))
+    value = number_value(match["value"]) + int(match["cents"] or 0) / 100
+    return Reading(value=round(value, 2), unit=_unit_of(match["sign"], match["unit"]))
+
+
+def number_value(written: str) -> float:
+    """A number as written: "1,250.50", "1.245,50", "38"."""
+    if "," in written and "." in written and written.index(".") < written.index(","):
+        return float(written.replace(".", "").replace(",", "."))  # "1.245,50"
+    return float(written.replace(",", ""))
 
 
 def _unit_of(sign: str | None, written: str | None) -> str | None:

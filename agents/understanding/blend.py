@@ -56,6 +56,8 @@ LATER = re.compile(r"\b(?:(?:done|finished|listo|lista) (?:with \w+(?: \w+)? )?(
 PUT_OFF = re.compile(r"\bi'?ll (?:do|get to|get|handle|knock out|hit)\b.{0,30}?\b(?:in (?:\d+|a (?:bit|sec|min|few))"
                      r"|when|after|later|once|tonight|soon|at \d)\b")
 WAIT = re.compile(r"\bgive (?:me|her|him|them|us|it) (?:\d+|a (?:few|min|minute|sec|second|bit)|five|ten|fifteen)\b")
+NEGATIVE = re.compile(r"\b(?:no|not|nope|nah|never|can'?t|cant|cannot|won'?t|wont|don'?t|dont|ya no)\b"
+                      r"(?! (?:problem|prob|worries|worry|doubt)\b)")
 OFFER = re.compile(r"\breply yes to book\b", re.IGNORECASE)
 ESCALATION = re.compile(r"\breply \d+t\b|\bto take it\b", re.IGNORECASE)
 LENIENT = re.compile(r"\b(?:a pass|a break|some slack|off the hook|slide)\b")  # "give lena a pass" excuses, it hands nothing
@@ -114,6 +116,8 @@ def _held_back(text: str, intent: str) -> bool:
 
 def _scores(ask, heard: Understanding, probabilities: dict[str, float]) -> dict[str, float]:
     allowed = _allowed(ask, probabilities)
+    if heard.intent != "confirm" and NEGATIVE.search(fold(ask.text)):
+        allowed.discard("confirm")  # "cant make it", after "Reply C to confirm": a no is never a yes
     if heard.intent == "reschedule" and heard.confidence >= MOVE_WORDS:
         # Booking and moving share every word but the move's own ("resched", "instead", "push it"),
         # which the rules found: the classifier's "book" is a vote for booking something, the move.
@@ -174,11 +178,28 @@ def _code(text: str) -> int | None:
 
 
 def _person(ask, intent: str) -> str | None:
-    """The one person of the tenant the text names ("have Sam do it", "sam's got it"), if one."""
-    named = {p for w in words(fold(ask.text)) if (p := match_person(ask.tenant.people, POSSESSIVE.sub("", w)))}
+    """The one person of the tenant the text names ("have Sam do it", "sam's got it"), if one. A
+    run given to someone names whoever is out too ("hand the opening to Sam, Lena's stuck in
+    traffic"): the one given it is the one not said to be away or explained about."""
+    folded = fold(ask.text)
+    named = {p for w in words(folded) if (p := match_person(ask.tenant.people, POSSESSIVE.sub("", w)))}
     if intent == "reassign":
         named.discard(ask.person.id)
+        if len(named) > 1:
+            named -= _explained_about(ask, folded)
     return named.pop() if len(named) == 1 else None
+
+
+def _explained_about(ask, folded: str) -> set[str]:
+    """The people of a reason beside the reassignment: "lena's out", "since Sam's doing color"."""
+    found = set()
+    for clause in re.split(r"[,.;!?]\s*|\s[-–—]\s", folded):
+        reason = re.match(r"\s*(?:since|because|cause|cuz|bc|as)\b", clause) is not None
+        for word in words(clause):
+            person = match_person(ask.tenant.people, POSSESSIVE.sub("", word))
+            if person and (reason or POSSESSIVE.search(word)):
+                found.add(person)
+    return found
 
 
 def _checked_number(ask, heard: Understanding) -> Understanding:

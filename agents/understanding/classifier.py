@@ -38,6 +38,16 @@ log = logging.getLogger(__name__)
 DIGITS = re.compile(r"\d")
 ASKED = re.compile(r"\?\s*$|\breply (?:yes|y|c)\b|\bwhich one\b|\b(?:ok|okay)\?", re.IGNORECASE)
 TOKENS = r"(?u)\b\w+\b|[^\w\s]"  # words, and every other sign alone: "?", "👍", "$"
+SHORTHAND = {
+    "cant": "can't", "wont": "won't", "dont": "don't", "didnt": "didn't", "doesnt": "doesn't", "isnt": "isn't",
+    "im": "i'm", "ive": "i've", "cxl": "cancel", "cxld": "cancelled", "cncl": "cancel", "pls": "please",
+    "plz": "please", "u": "you", "ur": "your", "thx": "thanks", "thnx": "thanks", "appt": "appointment",
+    "resched": "reschedule", "wk": "week", "wknd": "weekend", "b4": "before", "bc": "because",
+    "cuz": "because", "tmrw": "tomorrow", "tmr": "tomorrow", "tmw": "tomorrow", "tmrow": "tomorrow",
+    "tomorow": "tomorrow", "tommorow": "tomorrow", "2morrow": "tomorrow", "2moro": "tomorrow", "2day": "today",
+    "tonite": "tonight", "2nite": "tonight", "q": "que", "xq": "porque", "tmb": "tambien", "pa": "para",
+}
+SHORTHAND_WORD = re.compile(r"(?<![\w'])(?:" + "|".join(map(re.escape, SHORTHAND)) + r")(?![\w'])")
 
 
 @dataclass(frozen=True)
@@ -52,7 +62,13 @@ class Features:
         markers = [m for m, on in (("zzphoto", self.media), ("zzdecider", self.role in OWNER_ROLES),
                                    ("zzasked", bool(self.recent) and ASKED.search(self.recent[-1])),
                                    ("zzempty", not self.text.strip())) if on]
-        return " ".join([DIGITS.sub("9", fold(self.text)), *markers])
+        return " ".join([DIGITS.sub("9", spelled_out(fold(self.text))), *markers])
+
+
+def spelled_out(folded: str) -> str:
+    """Texting shorthand as the corpus mostly spells it: a "cant" or "cxl" the classifier has seen
+    a few times reads as the "can't" and "cancel" it has seen hundreds of times."""
+    return SHORTHAND_WORD.sub(lambda match: SHORTHAND[match[0]], folded)
 
 
 class IntentClassifier:

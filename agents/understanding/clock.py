@@ -10,7 +10,8 @@ Number words are digits by now (numerals.py): "three thirty" reads as "3 30".
 An hour without am/pm takes the reading inside the day's opening hours (3 -> 15:00),
 or the period's (morning -> am). The last time mentioned wins, except one after
 "instead of" or "from" (the time being left) or one that is something else's:
-"got a flight at 2", "he gets out of school at 2:30".
+"got a flight at 2", "he gets out of school at 2:30", "need a cut tuesday 12:15. I have a call
+at 1:30" (a clause about something else, clauses.py).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import re
 from dataclasses import dataclass
 from datetime import time
 
+from agents.understanding.clauses import asks_elsewhere, in_an_aside
 from agents.understanding.days import EVENT, EXCLUDED_BEFORE
 
 NOT_AFTER = r"(?!\d|[:/%$]| (?:past|after) \d|\s*(?:(?:st|nd|rd|th)\b|min|minutes?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|yo|people|persons?|of|kids?|guys|dollars|bucks|usd|haircuts|cuts|\$|/))"
@@ -47,9 +49,9 @@ AFTER_DAY = re.compile(r" (?:at )?" + HOUR.format(n=7) + r"\b" + NOT_AFTER + r"(
 LA = r"(?:por|x|en|para|(?<!\d )(?<!media )(?<!cuarto )de) la"  # "a las 10 de la mañana" is 10am, not a period
 PERIOD_PATTERN = re.compile(
     r"(?<!good )\b(?:"
-    rf"(?P<morning>mornings?|mornin|first thing|{LA} manana|in the am|temprano)"
-    rf"|(?P<afternoon>afternoons?|aftanoon|afternon|aftrnoon|arvo|after lunch|after school|{LA} tarde|esta tarde)"
-    rf"|(?P<evening>evenings?|tonight|tonite|2nite|nights?(?! shifts?)|after work|end of (?:the )?day"
+    rf"(?P<morning>mornings?|mornin|first thing|{LA} manana|in the am|temprano|a primera hora|(?:(?<=day )|(?<=(?:mon|tue|wed|thu|fri|sat) )|(?<=tues )|(?<=thurs )|(?<=manana ))am)"
+    rf"|(?P<afternoon>afternoons?|aftanoon|afternon|aftrnoon|aftn|arvo|after lunch|after school|{LA} tarde|esta tarde)"
+    rf"|(?P<evening>evenings?|eve|tonight|tonite|2nite|(?<!\d )nights?(?! shifts?)|after work|end of (?:the )?day"
     rf"|eod|{LA} noche|esta noche|(?:saliendo|al salir|despues) del trabajo)"
     r")\b")
 MINUTES = {"half": 30, "quarter": 15, "media": 30, "cuarto": 15}
@@ -67,7 +69,11 @@ class ClockMention:
 def read_clock(folded: str, after_day: list[tuple[int, int]]) -> ClockMention | None:
     mentions = sorted((m for m in _mentions(folded, after_day) if not _elsewhere(folded[:m.start])),
                       key=lambda m: m.start)
+    if asks_elsewhere(folded):
+        mentions = [m for m in mentions if not in_an_aside(folded, m.start)]
     return mentions[-1] if mentions else None
+
+
 
 
 def _elsewhere(before: str) -> bool:
@@ -76,8 +82,9 @@ def _elsewhere(before: str) -> bool:
 
 
 def read_period(folded: str) -> str | None:
+    aside = asks_elsewhere(folded)  # "beard trim wed aftn, working thanksgiving night": the night is the work's
     found = [name for match in PERIOD_PATTERN.finditer(folded)
-             for name, value in match.groupdict().items() if value]
+             for name, value in match.groupdict().items() if value and not (aside and in_an_aside(folded, match.start()))]
     return found[-1] if found else None
 
 

@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from agents.understanding.clauses import in_an_aside
 from agents.understanding.hours import is_open
 from agents.understanding.named_days import PATTERN as HOLIDAYS, holiday_on
 
@@ -55,14 +56,15 @@ DAY_PATTERN = re.compile(
     rf"|(?P<tomorrow>{TOMORROW})"
     rf"|(?P<today>{TODAY})"
     rf"|(?P<holiday>{HOLIDAYS})"
-    r"|(?P<weekend>(?:this |next )?weekend|(?:este |el )?fin de semana)"
+    r"|(?<!that )(?<!that long )(?P<weekend>(?:this |next )?weekend|(?:este |el )?fin de semana)"
+    r"|(?P<week_on>de (?:hoy|manana) en (?:ocho|8))"
     r"|(?:in|en|dentro de) (?P<in_days>\d{1,2}|an?|una?|one|a couple(?: of)?|a few) (?P<unit>days?|weeks?|dias?|semanas?)"
     rf"|{MONTH} (?P<month_day>\d{{1,2}})(?:st|nd|rd|th)?"
     rf"|(?P<day_month>\d{{1,2}})(?:st|nd|rd|th|ro|ero|o)? (?:of |de )?{MONTH.replace('month', 'month2')}"
     r"|(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/\d{2,4})?"
     r"|(?:the )?(?P<nth>\d{1,2})(?:st|nd|rd|th)(?! (?:grade|graders?|time|times|floor|visit|birthday|kid|child|son"
     r"|daughter|year|row|chair|place|try|attempt|round|street|st|ave|avenue)\b)"
-    r"|el (?P<el>\d{1,2})(?![\d:/])"
+    r"|(?:el|al)(?: dia)? (?P<el>\d{1,2})(?![\d:/])"
     rf"|(?P<which>this |next |coming |last |este |el proximo |proximo )?(?<!santo ){WEEKDAY}"
     r")\b")
 EXCLUDED_BEFORE = re.compile(r"(?:instead of|rather than|from|not|en vez de|can'?t (?:do|make)|cannot (?:do|make)"
@@ -70,9 +72,11 @@ EXCLUDED_BEFORE = re.compile(r"(?:instead of|rather than|from|not|en vez de|can'
                              r"|\b(?:i have|i'?ve got|i got|got|have) an?|\b(?:out|off|ends?|finish(?:es)?|salgo|sale"
                              r"|termina|terminan))\s*$")  # the time left, refused, a deadline or another thing's
 BEFORE_A_DAY = re.compile(r"(?:instead of|rather than|from|not|en vez de|before(?: the)?|happy|merry|feliz|\bthrough(?: the)?|\bthru(?: the)?"
-                          r"|(?:out of town|away|gone|traveling|travelling|fuera) (?:til+|until|hasta)(?: the| el)?)\s*$")
+                          r"|(?:out of town|away|gone|traveling|travelling|fuera) (?:til+|until|hasta)(?: the| el)?"
+                          r"|\b(?:i'?m|im|i am|we'?re|be|get|gets|getting) back(?: on)?(?: the)?"
+                          r"|\b(?:turn|turns|turning|be) \d{1,3}(?: on)?(?: the)?)\s*$")
 # Counted from the day named right after: "a week from friday", "the day after thanksgiving".
-SHIFT = re.compile(r"\b(?:(?P<weeks>an?|one|\d) weeks? from|(?:the )?day (?P<rel>after|before)|el dia (?P<rel_es>despues|antes) de(?:l| la)?) $")
+SHIFT = re.compile(r"\b(?:(?P<weeks>an?|one|\d) (?:weeks?|wks?) from|(?:the )?day (?P<rel>after|before)|el dia (?P<rel_es>despues|antes) de(?:l| la)?) $")
 # "tuesday next", "wednesday next week", "next week, wednesday": that weekday of next week.
 NEXT_AFTER = re.compile(r" next\b(?! to\b)")
 NEXT_BEFORE = re.compile(r"\bnext week,? (?:on )?(?:the )?$")
@@ -131,7 +135,7 @@ def _targets(folded: str, mentions: list[DayMention]) -> list[DayMention]:
     after: "pa el viernes 4 de diciembre", "to friday, dec 4"."""
     targets = []
     for previous, mention in zip([None, *mentions], mentions):
-        if TARGET_BEFORE.search(folded[:mention.start]) or (
+        if TARGET_BEFORE.search(folded[:mention.start]) and not in_an_aside(folded, mention.start) or (
                 previous in targets and re.fullmatch(r"[ ,]*", folded[previous.end:mention.start])):
             targets.append(mention)
     return targets
@@ -157,8 +161,9 @@ def _event_day(folded: str, found: list[DayMention]) -> DayMention | None:
     return events[-1] if events and THAT_DAY.search(folded) else None
 
 
-def day_spans(folded: str) -> list[tuple[int, int]]:
-    return [match.span() for match in DAY_PATTERN.finditer(folded)]
+def day_spans(folded: str, today: date, tenant, us_dates: bool = True) -> list[tuple[int, int]]:
+    """Where the text names days, with the date a weekday carries ("el sábado 5": not 5 o'clock)."""
+    return [(m.start, m.end) for m in _mentions(folded, today, tenant, us_dates)]
 
 
 def _mentions(folded: str, today: date, tenant, us_dates: bool):
@@ -211,11 +216,13 @@ def _shift(shift: re.Match[str]) -> timedelta:
 
 def _dated_weekday(folded: str, match: re.Match[str], day: date) -> DayMention | None:
     """ "miércoles 2 a las 10", "el lunes 30", "saturday the 5th": the weekday's date that has that
-    number, within five weeks. A small bare number is an hour instead ("sat 5" is 5 PM)."""
+    number, within five weeks. A small bare number is an hour instead ("sat 5" is 5 PM), unless
+    the weekday has its Spanish article ("el sábado 5 en la mañana")."""
     if not match["weekday"] or (number := DATE_AFTER.match(folded, match.end())) is None:
         return None
     n = int(number["n"])
-    if n <= 12 and not (number["the"] or number["nth"] or TIME_AFTER.match(folded[number.end():])):
+    spanish = folded[:match.start()].endswith(("el ", "del "))  # "el sábado 5": a date, as "saturday the 5th"
+    if n <= 12 and not (number["the"] or number["nth"] or spanish or TIME_AFTER.match(folded[number.end():])):
         return None
     for weeks in range(6):
         candidate = day + timedelta(weeks=weeks)
@@ -237,6 +244,8 @@ def _resolve(match: re.Match[str], today: date, tenant, us_dates: bool) -> tuple
         return today - timedelta(days=2 if match["before"] else 1), False
     if match["tomorrow"]:
         return today + timedelta(days=1), False
+    if match["week_on"]:  # "de hoy en ocho": a week from today
+        return today + timedelta(days=7 if "hoy" in match["week_on"] else 8), False
     if match["today"]:
         return today, False
     if match["holiday"]:  # not a calendar date: "frosted tips for new years, any time this weekend"

@@ -19,6 +19,7 @@ from text_to_num import alpha2digit
 
 from agents.language import detect
 from agents.understanding.text import fold
+from recurring.proof import number_value
 
 # Words right after the number that make it a count, a duration or a clock time.
 COUNTED = re.compile(
@@ -29,7 +30,7 @@ COUNTED = re.compile(
 BEFORE = re.compile(
     r"(?:\bsteps?|#|\bno\.?|\bat|\bby|\bin|\bback in|\bgive me|\bgimme|\bbe there|\bfor|\btil+|\buntil|\bafter|"
     r"\bstation|\bchair|\broom|\bline|\ben|\ba las|\bpaso|\bsilla)\s*$")
-NUMBER = re.compile(r"(?<![\w.])[$€£]?\s*(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
+NUMBER = re.compile(r"(?<![\w.])[$€£]?\s*(\d{1,3}(?:\.\d{3})+,\d{1,2}(?!\d)|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
 CUES = re.compile(r"[$€£°]|\d\s*(?:f|c|usd)\b|\b(?:temp\w*|degrees?|deg|reading|reads|cooler|fridge|nevera|"
                   r"cash|drawer|till|register|count|caja|dollars?|bucks|total)\b")
 # "two grand", "2 grand", "1.5k": thousands, as people count a drawer.
@@ -42,7 +43,7 @@ SHORT = 4  # words besides the number: "cooler 38", "done, 39 degrees", "drawer 
 def reading_in(text: str, value: float) -> bool:
     folded = fold(text)
     for match in NUMBER.finditer(folded):
-        if float(match[1].replace(",", "")) != value:
+        if number_value(match[1]) != value:
             continue
         if COUNTED.search(folded[match.end():]) or BEFORE.search(folded[:match.start()].rstrip(":")) \
                 and not CUES.search(folded[:match.start()]):

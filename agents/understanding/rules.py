@@ -88,9 +88,13 @@ def _reply_letter(r: Reading, tenant: Tenant, now: datetime):
 
 
 def reply_letter(folded: str) -> str | None:
-    """The reminder's answer letter leading a short text: "R, sorry", "x - can't make it", "C!"."""
+    """The reminder's answer letter leading a short text, or set apart from a longer one: "R, sorry",
+    "x - can't make it", "C!", "X. Stuck in back to back calls until 7."."""
     match = LEADING_LETTER.match(folded)
-    return match[1] if match and len(folded.split()) <= 4 else None
+    if match is None:
+        return None
+    stops = re.match(r"[crx]\s*[.,!:;-]", folded) is not None  # "X. Stuck in calls until 7": the letter, then why
+    return match[1] if stops or len(folded.split()) <= 4 else None
 
 
 def _garbled(r: Reading, tenant: Tenant, now: datetime):

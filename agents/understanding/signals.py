@@ -18,12 +18,12 @@ OPERATOR = _any(
     r"(?:human|real person|person|manager|operator|representative|live agent)\b",
     r"^(?:an? |the )?(?:operator|human|agent|representative|rep|real person|live agent|live person|manager)"
     r"(?: please| pls| plz| now)?[.!? ]*$")
-CANCEL = _any(r"\bcancel(?!lation polic)", r"\b(?:cancle|cansel|cancell|cnacel|cacnel|cancl)", r"\btake me off\b", r"\bwon'?t need (?:my|the|it|that)\b", r"\banular\b", r"\bcall (?:it )?off\b", r"\bno longer need\b",
+CANCEL = _any(r"\bcancel(?!lation polic)", r"\b(?:cancle|cansel|cancell|cnacel|cacnel|cancl)", r"\b(?:cxl|cxld|cncl)\b", r"\btake me off\b", r"\bwon'?t need (?:my|the|it|that)\b", r"\banular\b", r"\bcall (?:it )?off\b", r"\bno longer need\b",
               r"\bdon'?t need (?:the|my) (?:appointment|appt|booking)")
 CANT_MAKE = _any(r"\b(?:can'?t|cant|cannot|won'?t|wont|unable to|not gonna|not going to)"
                  r" (?:be able to )?(?:make|come|be coming|be there)\b",
                  r"\bwon'?t be (?:coming|able to come|there)\b", r"\bno (?:puedo|podre|voy a poder) (?:ir|llegar)\b",
-                 r"\bya no (?:voy|puedo)\b", r"\bolvida(?:te|lo)? (?:de )?(?:mi|la) cita\b")
+                 r"\bya no (?:voy|puedo|va)\b", r"\bolvida(?:te|lo)? (?:de )?(?:mi|la) cita\b")
 # A new time offered with it: "can't make 3, can we do 5?" moves the visit; "can't make it at 4 today" gives it up.
 COUNTER = _any(r"\bcan (?:we|i|u|you) (?:do|come|make it|get|go)\b", r"\bhow about\b", r"\bwhat about\b",
                r"\binstead\b", r"\brather\b", r"\b(?:any|anything|something) (?:else|later|earlier)\b",

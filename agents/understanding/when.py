@@ -42,11 +42,14 @@ def read_when(folded: str, tenant: Tenant, now: datetime) -> When:
     period = read_period(folded)
     if (at := _relative_moment(folded, local)) is not None:
         return When(day=at.date(), time=at.time().replace(tzinfo=None), period=period, at=at)
-    mention = read_day(folded, local.date(), tenant, tenant.country in MONTH_FIRST)
+    us_dates = tenant.country in MONTH_FIRST
+    mention = read_day(folded, local.date(), tenant, us_dates)
     day = mention.day if mention else None
-    clock = read_clock(folded, day_spans(folded))
+    clock = read_clock(folded, day_spans(folded, local.date(), tenant, us_dates))
     hours = opening(tenant, day) if day else widest_hours(tenant)
-    return When(day=day, time=resolve(clock, period, hours) if clock else None, period=period)
+    clock_time = resolve(clock, period, hours) if clock else None
+    # "at 6 tonight" is 18:00: the period told the hour's half of the day and has nothing more to say.
+    return When(day=day, time=clock_time, period=None if clock_time else period)
 
 
 def _relative_moment(folded: str, local: datetime) -> datetime | None:

@@ -83,6 +83,8 @@ def test_an_unknown_kind_is_refused(session):
     ("Take #2", Answer("take", 2)),
     ("reassign 4 to Marco", Answer("reassign", 4, "Marco")),
     ("give 4 to sam", Answer("reassign", 4, "sam")),
+    ("Please excuse 5, alarm company was late", Answer("excuse", 5, "alarm company was late")),
+    ("ok take 2", Answer("take", 2)),
     ("on it", Answer("take", None)),
     ("On it!", Answer("take", None)),
     ("I'm on it 👍", Answer("take", None)),

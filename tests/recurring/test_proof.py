@@ -11,6 +11,10 @@ COOLER = NumberProof(min=33, max=41, unit="F")
     ("38", 38, None), ("38F", 38, "F"), ("38 f", 38, "F"), ("38.5 °F", 38.5, "F"), ("38°", 38, "°"),
     ("it's 38", 38, None), ("done 38", 38, None), ("cooler done 38 degrees", 38, "°"), ("-2C", -2, "C"),
     ("$1,250.50", 1250.5, "USD"), ("1250 usd", 1250, "USD"), ("done, 412 dollars", 412, "USD"),
+    # Written as much of the world writes it, in cents, or taken back and given again
+    ("caja 2.104,75", 2104.75, None), ("drawer $1.050,00", 1050, "USD"), ("1,388 and 25 cents", 1388.25, None),
+    ("fridge 39... wait no 37", 37, None), ("$1,450.20 - actually $1,405.20, typo", 1405.2, "USD"),
+    ("cooler 38, sorry it's late", 38, None),  # nothing given again: the first stands
 ])
 def test_readings(text, value, unit):
     assert parse_reading(text) == Reading(value, unit)

@@ -21,8 +21,8 @@ from config.schema import Tenant
 
 HERE = Path(__file__).resolve().parent
 TENANTS = HERE.parent / "tenants"
-SPLITS = {"train": CORPUS, "dev": HERE / "sets" / "dev", "dev2": HERE / "sets" / "dev2", "dev3": HERE / "sets" / "dev3",
-          "test": HERE / "sets" / "test"}
+SETS = HERE / "sets"
+SPLITS = {"train": CORPUS, **{name: SETS / name for name in ("dev", "dev2", "dev3", "dev4", "test")}}
 ENTITIES = ("service", "day", "time", "period", "at", "faq", "task", "number", "person", "code", "pick")
 BOOKING = ("book", "reschedule")
 

@@ -67,3 +67,39 @@ def test_a_note_under_its_tasks_header_is_that_tasks_proof(text):
 def test_a_note_to_self_is_no_tasks_proof():
     heard = understand(HARBOR, "note to self: call the supplier about clippers", NOW, person=MARCO, engine=RULES)
     assert heard.intent != "done"
+
+
+REMINDED = ("Reminder: your Haircut at Harbor Street Barbers is tomorrow, Tue Nov 24 at 11:00 AM. "
+            "Reply C to confirm, R to reschedule or X to cancel.",)
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("cant make it", "cancel"),  # an apostrophe short of "can't": never the reminder's yes
+    ("wont be able to come", "cancel"),
+    ("X. my car died on 93 and its towing", "cancel"),  # the letter, set apart, then why
+    ("C. see you then", "confirm"),
+    ("cxl tmrw pls", "cancel"),
+    ("la de mañana ya no va, se enfermó", "cancel"),
+])
+def test_a_no_to_a_reminder_is_never_its_yes(text, intent):
+    assert understand(HARBOR, text, NOW, recent=REMINDED, engine=RULES).intent == intent
+
+
+@pytest.mark.parametrize("text, person", [
+    ("can you give the jars to lena? sam's stuck at the dentist", "lena"),
+    ("sam should take over the opening, lena's sick", "sam"),
+    ("let lena do the cooler since sam's slammed with walk-ins", "lena"),
+])
+def test_a_run_is_given_to_the_one_not_explained_about(text, person):
+    assert understand(HARBOR, text, NOW, recent=ESCALATED, person=DANA, engine=RULES).person == person
+
+
+@pytest.mark.parametrize("text, person, intent, pick, number", [
+    ("2 listo", LENA, "done", 2, None),
+    ("not doing the jars today, I'm off at noon", LENA, "skip", None, None),
+    ("caja 1.310,25", LENA, "done", None, 1310.25),
+    ("cash $1,318.40 - wait, $1,381.40, I swapped them", LENA, "done", None, 1381.4),
+])
+def test_a_reading_or_line_as_people_write_it(text, person, intent, pick, number):
+    heard = understand(HARBOR, text, NOW, person=person, engine=RULES)
+    assert (heard.intent, heard.pick, heard.number) == (intent, pick, number)

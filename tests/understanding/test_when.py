@@ -163,6 +163,22 @@ def test_periods(tenant, text, period):
     ("cancel my tuesday one, visiting my sister through the 2nd", date(2026, 11, 24), None),
     ("nos vamos pa santo domingo el sábado", date(2026, 11, 28), None),
     ("my bday's this weekend, a fade for it?", date(2026, 11, 28), None),
+    # Times and days of a clause about something else, beside the clause that asks
+    ("fade thursday 11:45? I've got a zoom call at 1", date(2026, 11, 26), time(11, 45)),
+    ("Trim tomorrow at 10 if you can. My train leaves at 2:20.", date(2026, 11, 24), time(10)),
+    ("friday at 3 please, school gets out at 2:30", date(2026, 11, 27), time(15)),
+    ("corte el jueves a las 12, salgo de la oficina a las 11", date(2026, 11, 26), time(12)),
+    ("my train's at 4 so i need a cut before", None, None),
+    ("sorry, my flight got moved to tomorrow at 6am so cancel my wednesday one", date(2026, 11, 25), None),
+    ("cut on the 9th at 10? I'll be 40 on the 10th lol", date(2026, 12, 9), time(10)),
+    ("cancel my thursday, I'm back on the 7th", date(2026, 11, 26), None),
+    ("friday 2pm, the kids are with their dad that weekend", date(2026, 11, 27), time(14)),
+    # Spanish days and shorthand
+    ("de hoy en ocho a las 3", date(2026, 11, 30), time(15)),
+    ("el sábado 5 por la mañana", date(2026, 12, 5), None),
+    ("para el día 9 en la tarde", date(2026, 12, 9), None),
+    ("la paso al 11?", date(2026, 12, 11), None),
+    ("shave a wk from thurs", date(2026, 12, 3), None),
     # A weekday counted from another day
     ("the monday after thanksgiving", date(2026, 11, 30), None),
     ("the friday before christmas at 10", date(2026, 12, 18), time(10)),
@@ -189,6 +205,11 @@ def test_a_moment_given_as_an_offset(tenant, text, at):
     ("el sábado para la tarde", "afternoon"), ("hoy saliendo del trabajo", "evening"),
     ("good morning, a haircut at 3?", None), ("good afternoon", None),
     ("a las 10 de la mañana", None),  # the hour's "am", not a part of the day
+    ("beard wed aftn", "afternoon"), ("fri eve?", "evening"), ("thurs am", "morning"),
+    ("mañana a primera hora", "morning"),
+    ("at 6 tonight", None),  # the time says it all: 18:00
+    ("tues afternoon, I'm working thanksgiving night", "afternoon"),  # the night is the work's
+    ("staying 3 nights, a cut tomorrow?", None),
 ])
 def test_periods_and_what_is_not_one(tenant, text, period):
     assert read_when(fold(text), tenant, MONDAY).period == period
