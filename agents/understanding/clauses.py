@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 # Clauses end at a sentence's end, a comma, a dash, or a word that starts an explanation.
-CLAUSE_END = re.compile(r"[.!?;]+(?:\s+|$)|,\s*|\s[-–—]\s|\s(?=(?:so|but|because|cause|cuz|bc|pero|porque|ya que)\s)"
+CLAUSE_END = re.compile(r"[.!?;]+(?:\s+|$)|,\s*|\s[-–—]\s|\s(?=(?:so|but|because|cause|cuz|bc|pero|porque|xq|pq|ya que)\s)"
                         r"|[\U0001F300-\U0001FAFF\u2600-\u27BF]+\s*")  # an emoji closes a thought too
 # A clause about something else the customer has on: its times are that thing's, when another
 # clause is the request ("need a haircut tuesday 12:15. I have a call at 1:30", "salgo a las 4").
@@ -18,18 +18,18 @@ ASIDE = re.compile(
     r"(?<!after )(?<!after the )(?<!after my )\b(?:flight|flying|flyin|plane|train|bus|interview|meeting|call|class|school"
     r"|colegio|jardin|practice|game|wedding|funeral|party|luncheon|club|doctor|dentist|surgery|court|exam|pickup"
     r"|pick up|dismissal|lab|therapy|recital|shift(?! (?:my|me|it|the|our|that|this|appt|appointment))|shifts"
-    r"|work|working|workin|obra|trabajo|trabajar|oficina|reunion|junta|clase|escuela|medico|dentista|presenting|checkout"
+    r"|(?<!would )(?<!does )(?<!will )(?<!could )(?<!might )(?<!that )(?<!this )(?<!it )work|working|workin|training|obra|trabajo|trabajar|oficina|reunion|junta|clase|escuela|medico|dentista|presenting|checkout"
     r"|check out)\b(?! ?\?| for\b| ok\b)"  # "does 5:30 work?" asks
     r"|\b(?:i have|i'?ve got|i got|got a|have a|has a|tengo|tiene)\b(?! to\b)(?! (?:an? |my |the |un |una )?(?:appointment|appt"
     r"|cita|haircut|cut|trim|booking|reservation|time|opening|slot|spot|hueco|espacio|lugar|algo|anything"
-    r"|something|a las?|availab\w*)\b)"
-    r"|\b(?:off|land|lands|landing|arrive|arrives|arriving|starts?|ends?(?! of (?:the )?day)|done at|finish(?:es|ed)?|wheels up"
+    r"|something|a las?|availab\w*|disponibilidad)\b)"
+    r"|\b(?:off|out|land|lands|landing|arrive|arrives|arriving|starts?|ends?(?! of (?:the )?day)|done at|finish(?:es|ed)?|wheels up"
     r"|salgo|sale|entro|entra|termina|llego|llega|since|desde|til+|until|hasta|nap|sleep)\b")
 
 
 def asks_elsewhere(folded: str) -> bool:
     """Whether some clause of the text is not an aside."""
-    return not all(ASIDE.search(clause) for _, clause in _clauses(folded))
+    return not all(ASIDE.search(clause) for _, clause in _clauses(folded) if clause.strip(" ?!.,"))
 
 
 def in_an_aside(folded: str, position: int) -> bool:

@@ -54,6 +54,7 @@ PERIOD_PATTERN = re.compile(
     rf"|(?P<evening>evenings?|eve|tonight|tonite|2nite|(?<!\d )nights?(?! shifts?)|after work|end of (?:the )?day"
     rf"|eod|{LA} noche|esta noche|(?:saliendo|al salir|despues) del trabajo)"
     r")\b")
+RANGE_END, RANGE_START = re.compile(r"(?:to|til+|until|-) ?\d"), re.compile(r"(?<![\d:])(?<!from )\d{1,2}(?::\d\d)? ?(?:[ap]\.?m\.? ?)?$")  # "from 2 to 4" moves
 MINUTES = {"half": 30, "quarter": 15, "media": 30, "cuarto": 15}
 PARTS = {"manana": "am", "tarde": "pm", "noche": "pm"}
 
@@ -67,7 +68,7 @@ class ClockMention:
 
 
 def read_clock(folded: str, after_day: list[tuple[int, int]]) -> ClockMention | None:
-    mentions = sorted((m for m in _mentions(folded, after_day) if not _elsewhere(folded[:m.start])),
+    mentions = sorted((m for m in _mentions(folded, after_day) if not _elsewhere(folded, m.start)),
                       key=lambda m: m.start)
     if asks_elsewhere(folded):
         mentions = [m for m in mentions if not in_an_aside(folded, m.start)]
@@ -76,9 +77,12 @@ def read_clock(folded: str, after_day: list[tuple[int, int]]) -> ClockMention | 
 
 
 
-def _elsewhere(before: str) -> bool:
-    """A time being left ("instead of 3") or something else's ("my flight at 2", "flight sat at 3")."""
-    return bool(EXCLUDED_BEFORE.search(before) or EVENT.search(before))
+def _elsewhere(folded: str, start: int) -> bool:
+    """A time being left ("instead of 3"), something else's ("my flight at 2", "flight sat at 3",
+    "gotta be back at the office by 1") or the end of a range ("free 3 to 4")."""
+    before = folded[:start]
+    return bool(EXCLUDED_BEFORE.search(before) or EVENT.search(before)
+                or RANGE_END.match(folded, start) and RANGE_START.search(before))
 
 
 def read_period(folded: str) -> str | None:

@@ -17,7 +17,7 @@ one that dates something else: "job interview thursday at 1" (unless "that morni
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from rapidfuzz import process
@@ -70,7 +70,8 @@ DAY_PATTERN = re.compile(
 EXCLUDED_BEFORE = re.compile(r"(?:instead of|rather than|from|not|en vez de|can'?t (?:do|make)|cannot (?:do|make)"
                              r"|no puedo(?: a)?|\b(?:be|get|got to be) out|\b(?:outta|out of) (?:there|here)"
                              r"|\b(?:i have|i'?ve got|i got|got|have) an?|\b(?:out|off|ends?|finish(?:es)?|salgo|sale"
-                             r"|termina|terminan))\s*$")  # the time left, refused, a deadline or another thing's
+                             r"|termina|terminan)"
+                             r"|\b(?:need|needs|have|has|got|gotta|must) (?:to )?(?:be|b)\b[^,.;!?]{0,25})\s*$")
 BEFORE_A_DAY = re.compile(r"(?:instead of|rather than|from|not|en vez de|before(?: the)?|happy|merry|feliz|\bthrough(?: the)?|\bthru(?: the)?"
                           r"|(?:out of town|away|gone|traveling|travelling|fuera) (?:til+|until|hasta)(?: the| el)?"
                           r"|\b(?:i'?m|im|i am|we'?re|be|get|gets|getting) back(?: on)?(?: the)?"
@@ -117,6 +118,7 @@ class DayMention:
     end: int
     explicit: bool  # a calendar date ("the 12th", "Dec 3"), preferred over a weekday
     vague: bool = False  # a holiday or "the weekend": a time of year as much as a day
+    target: bool = False  # the day moved or booked to: "push it to thursday"
 
 
 def read_day(folded: str, today: date, tenant, us_dates: bool = True) -> DayMention | None:
@@ -127,7 +129,9 @@ def read_day(folded: str, today: date, tenant, us_dates: bool = True) -> DayMent
     mentions = [m for m in mentions if not _aside(folded, m)] or mentions
     targets = _targets(folded, mentions)
     explicit = [m for m in mentions if m.explicit]
-    return ([m for m in targets if m.explicit] or targets or explicit or mentions)[-1]
+    if targets:
+        return replace(([m for m in targets if m.explicit] or targets)[-1], target=True)
+    return (explicit or mentions)[-1]
 
 
 def _targets(folded: str, mentions: list[DayMention]) -> list[DayMention]:

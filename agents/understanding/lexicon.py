@@ -18,14 +18,14 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "edgeup", "shape up", "shapeup", "buzz cut", "buzzcut", "crew cut", "clipper cut",
         "scissor cut", "design", "hair design", "undercut", "mohawk", "mullet", "flat top", "high top",
         "pompadour", "crop", "hair done", "corte", "corte de pelo", "cortar el pelo",
-        "cortarme el pelo", "cortarle el pelo", "cortan", "recorte", "cortarme", "recortarme",
+        "cortarme el pelo", "cortarle el pelo", "cortan", "recorte", "cortarme", "recortarme", "cortarnos", "cortarse",
         "pelarme", "motilarme", "motilada", "bajarme el pelo", "bajar el pelo", "desvanecido", "degradado", "rapado",
         "pelado", "perfilado"),
     "beard": (
         "beard", "beard trim", "beard lineup", "beard line up", "beard shape up", "beard edge up", "shave",
         "hot towel", "hot towel shave", "straight razor shave", "razor shave", "mustache", "moustache", "stache",
         "mustache trim", "moustache trim", "goatee", "goatee trim", "facial hair", "barba", "arreglo de barba",
-        "perfilado de barba", "afeitado", "afeitar", "afeitarme", "rasurado", "bigote", "toalla caliente"),
+        "perfilado de barba", "recorte de barba", "recorte d barba", "afeitado", "afeitar", "afeitarme", "rasurado", "bigote", "toalla caliente"),
     "color": (
         "color", "dye", "dyed", "dye job", "hair dye", "highlights", "lowlights", "balayage", "ombre",
         "frosted tips", "bleach", "bleached", "tint", "toner", "roots", "root touch up", "grays", "greys",

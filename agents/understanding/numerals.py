@@ -5,6 +5,7 @@
     digits("december first at one")      -> "december 1st at 1"
     digits("a las once y cuarto")        -> "a las 11 y cuarto"   (Spanish when the text reads Spanish)
     digits("i'd like one")               -> "i'd like one"        ("one" only where it tells the time)
+    digits("at for o'clock")             -> "at 4 o'clock"        (speech-to-text's homophones, by a clock word)
 
 text2num's alpha2digit does the converting; what is Onward's own is which words to leave alone:
 a lone "one" (a count far more often than an hour), an ordinal that is not a day of the month
@@ -31,6 +32,11 @@ MONTHS_AND_CUES = frozenset({
     "nov", "dec", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre",
     "octubre", "noviembre", "diciembre"})
 KEPT = re.compile(r"\bcuarto\b")
+# Speech-to-text writes the hour it heard as a word that sounds the same: "at for o'clock", "at to 30".
+HEARD_AS = {"for": "4", "four": "4", "to": "2", "too": "2"}
+SOUNDALIKE = re.compile(r"\b(?P<cue>at|around|by|til|till|until) (?P<word>for|to|too)\b"
+                        r"(?= ?(?:o'? ?clock|\d{2}\b|[ap]\.?m\b|in the (?:morning|afternoon|evening)))"
+                        r"|\b(?P<alone>for|too)(?= o'? ?clock\b)")
 
 
 def digits(folded: str) -> str:
@@ -42,7 +48,14 @@ def digits(folded: str) -> str:
     if SPANISH.search(text):
         text = alpha2digit(text, "es", threshold=THRESHOLD)
     text = ONE_AS_HOUR.sub(lambda m: f"{m[1]} 1" if m[1] else "1", text)
+    text = SOUNDALIKE.sub(_heard_hour, text)
     return _restore(text, kept)
+
+
+def _heard_hour(match: re.Match[str]) -> str:
+    if match["alone"]:
+        return HEARD_AS[match["alone"]]
+    return f"{match['cue']} {HEARD_AS[match['word']]}"
 
 
 def _keep(words: str, kept: list[str]) -> str:

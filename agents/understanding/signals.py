@@ -31,7 +31,8 @@ COUNTER = _any(r"\bcan (?:we|i|u|you) (?:do|come|make it|get|go)\b", r"\bhow abo
 REBOOK_LATER = re.compile(r"\b(?:re-?book|re-?schedule) (?:later|another time|some other time)\b")
 RESCHEDULE = _any(
     r"\bre-?sched", r"\breschedual", r"\brebook\b", r"\bpostpone", r"\bcambiar\b", r"\bmover\b",
-    r"\breprogramar\b", r"\b(?:pasa|pasas|pasar|pasame|corre|correr|correme|mueve|mueveme|muevan) (?:mi|la) cita\b",
+    r"\breprogramar\b", r"\b(?:adelantar|atrasar|posponer|aplazar)\b",
+    r"\b(?:correr|corre|correme|mover|pasar) (?:mi|la|su|el) (?:cita|corte|turno)\b", r"\b(?:pasa|pasas|pasar|pasame|corre|correr|correme|mueve|mueveme|muevan) (?:mi|la) cita\b",
     r"\b(?:move|push|bump|switch|shift) (?:my|it|me|the|our|that|this)\b",
     r"\bchange (?:my|the|our|it|that)\b",
     r"\b(?:different|another|other|earlier|later|new) (?:time|day|date|slot)\b",

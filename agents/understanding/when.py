@@ -25,6 +25,7 @@ RELATIVE = re.compile(
     r"(?:(?P<n>\d{1,3}(?:\.\d)?)|(?P<one>an?|one|una?)|(?P<half>half an?|media)|(?P<couple>a couple(?: of)?|un par de))"
     r" ?(?P<unit>hours?|hrs?|h|minutes?|mins?|horas?|horitas?|minutos?|minutitos?)\b(?P<and_half> and (?:a )?half| y media)?")
 COUPLE = 2
+OLD_SLOT = re.compile(r"\b(?:my|mi|our|su|la cita de)\b[^,.;!?]{0,20}$")
 PHONE = re.compile(r"\(?\b\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}\b")  # "call me at 617 555 2198" names no time
 
 
@@ -46,6 +47,8 @@ def read_when(folded: str, tenant: Tenant, now: datetime) -> When:
     mention = read_day(folded, local.date(), tenant, us_dates)
     day = mention.day if mention else None
     clock = read_clock(folded, day_spans(folded, local.date(), tenant, us_dates))
+    if clock and mention and mention.target and clock.start < mention.start and OLD_SLOT.search(folded[:clock.start]):
+        clock = None  # "switch my wed 2pm to fri morning": the time of the visit being moved
     hours = opening(tenant, day) if day else widest_hours(tenant)
     clock_time = resolve(clock, period, hours) if clock else None
     # "at 6 tonight" is 18:00: the period told the hour's half of the day and has nothing more to say.

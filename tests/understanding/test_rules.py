@@ -103,6 +103,8 @@ def test_thanks_is_an_unsure_acknowledgement_and_ok_a_sure_one(tenant):
     ("can't make 3 tomorrow, can we do 5?", "reschedule"),  # a new time offered with it
     ("hey cancle my beard trim for friday", "cancel"),
     ("olvidate de mi cita, se me enfermó el niño", "cancel"),
+    ("¿podría adelantar mi cita a las 9:30?", "reschedule"),
+    ("hay chance de correr su corte al jueves?", "reschedule"),
 ])
 def test_giving_up_a_visit_and_moving_it(tenant, text, intent):
     assert understand(tenant, text, NOW).intent == intent

@@ -44,6 +44,7 @@ def test_another_tenants_services():
     ("balayage", "color"), ("root touch up", "color"), ("cover my grays", "color"),
     ("got my hair dyed last time", "color"), ("lowlights", "color"), ("un rapado", "haircut"),
     ("arreglo de barba", "beard"), ("bigote", "beard"), ("quiero tinte", "color"),
+    ("un recorte de barba nomas", "beard"), ("queremos cortarnos los dos", "haircut"),
     ("taper and a goatee trim", "cut-beard"),  # a haircut and a beard: the service made of both
     ("mustache trim and lowlights", None),
     # Typos of the tenant's own words; the lexicon's words as written only

@@ -173,6 +173,16 @@ def test_periods(tenant, text, period):
     ("cut on the 9th at 10? I'll be 40 on the 10th lol", date(2026, 12, 9), time(10)),
     ("cancel my thursday, I'm back on the 7th", date(2026, 11, 26), None),
     ("friday 2pm, the kids are with their dad that weekend", date(2026, 11, 27), time(14)),
+    ("corte el viernes a las 10 xq tiene fiesta", date(2026, 11, 27), time(10)),
+    ("can u do wed 11:30? gotta be back at the office by 1", date(2026, 11, 25), time(11, 30)),
+    ("today if possible, I'm free 3 to 4", date(2026, 11, 23), None),  # not the range's end
+    ("switch my thurs 3pm to sat morning?", date(2026, 11, 28), None),  # the visit being moved
+    ("move me to monday, mandatory training sat 8-4", date(2026, 11, 30), None),
+    ("4:30 would work better. does that work?", None, time(16, 30)),
+    ("the kids got out early at 12, tonight?", date(2026, 11, 23), None),
+    # Speech-to-text's homophones, by a clock word
+    ("tomorrow at for o'clock", date(2026, 11, 24), time(16)),
+    ("thursday at to thirty for a fade", date(2026, 11, 26), time(14, 30)),
     # Spanish days and shorthand
     ("de hoy en ocho a las 3", date(2026, 11, 30), time(15)),
     ("el sábado 5 por la mañana", date(2026, 12, 5), None),
