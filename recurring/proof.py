@@ -18,13 +18,13 @@ READING = re.compile(
     r"(?<![\w.])(?P<sign>[$€£])?\s*(?P<value>-?\d{1,3}(?:\.\d{3})+,\d{1,2}(?!\d)"  # "1.245,50", as much of the world writes it
     r"|-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)"
     r"(?:\s*(?:and|y|e|con)\s*(?P<cents>\d{1,2})\s*(?:cents?|centavos?|centimos?)\b)?"  # "1,612 and 40 cents"
-    r"\s*(?P<unit>°\s*[fc]\b|°|degrees?\b|deg\b|[fc]\b|usd\b|dollars?\b|%)?",
+    r"\s*(?P<unit>°\s*[fc]\b|°|degrees?\b|deg\b|grados\b|[fc]\b|usd\b|dollars?\b|%)?",
     re.IGNORECASE)
 # A number taken back and given again: "cooler 38... wait nah 36", "$1,204.50 - wait no, $1,240.50".
 CORRECTION = re.compile(r"\b(?:wait|actually|i mean|correction|make that|scratch that|digo|perd[oó]n)\b", re.IGNORECASE)
 UNIT_WORDS = {"°f": "F", "f": "F", "°c": "C", "c": "C", "usd": "USD", "dollar": "USD",
               "dollars": "USD", "$": "USD", "%": "%", "€": "EUR", "£": "GBP"}
-BARE_DEGREES = frozenset({"°", "degree", "degrees", "deg"})
+BARE_DEGREES = frozenset({"°", "degree", "degrees", "deg", "grados"})
 
 
 @dataclass(frozen=True)

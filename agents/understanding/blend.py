@@ -49,6 +49,9 @@ NEGATED = {"cancel": re.compile(NOT + r"(?:cancel|cancelar)"), "excuse": re.comp
 HEDGED = re.compile(r"\b(?:maybe|should|might|let me check|thinking (?:of|about)|wondering|what if|"
                     r"asking (?:if|whether|about)|asked (?:if|whether)|wants? to know|quiere saber|fwd|forwarding|"
                     r"tal vez|quizas?|deberia)\b")
+HEDGED_REASSIGN = re.compile(HEDGED.pattern.replace(r"should|", ""))  # "sam should do it" is an owner's say-so
+# The words that make each change outright, in the clause that says them.
+SAYS_IT = {"done": DONE_WORDS, "cancel": CANCEL_WORDS}
 LATER = re.compile(r"\b(?:(?:done|finished|listo|lista) (?:with \w+(?: \w+)? )?(?:by|at|around|before|after|in)\b|"
                    r"i'?ll be done|will be done|gonna be done)")
 # "I'll do the jars in 15", "I'll get to the fridge when this fade is done": later, unless it answers
@@ -108,10 +111,21 @@ def _held_back(text: str, intent: str) -> bool:
     cash", "done last night", "¿ya quedó o falta?", "give lena a pass": the change is denied,
     hedged, of another day, asked about or not the one it looks like, not made. Onward asks instead."""
     folded = fold(text)
-    return NEGATED[intent].search(folded) is not None or HEDGED.search(folded) is not None or (
+    return NEGATED[intent].search(folded) is not None or _hedged(folded, intent) or (
         intent == "done" and (PAST.search(folded) is not None or folded.rstrip().endswith("?")
                               or TO_SELF.search(folded) is not None)) or (
         intent == "reassign" and LENIENT.search(folded) is not None)
+
+
+def _hedged(folded: str, intent: str) -> bool:
+    """A hedge in the clause that makes the change, or anywhere when no clause says it outright:
+    "done, and someone should order more concentrate" is done; "should be done by now" is not.
+    "marco should do it", from an owner, gives the run to Marco."""
+    clauses = [c for c in re.split(r"[,.;!?]\s*|\s[-–—]\s|\s(?=(?:and|but|so)\s)", folded) if c.strip()]
+    cue = SAYS_IT.get(intent)
+    said = [c for c in clauses if cue is not None and cue.search(c)]
+    hedge = HEDGED_REASSIGN if intent == "reassign" else HEDGED
+    return any(hedge.search(c) for c in said or clauses)
 
 
 def _scores(ask, heard: Understanding, probabilities: dict[str, float]) -> dict[str, float]:

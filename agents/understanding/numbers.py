@@ -31,7 +31,7 @@ BEFORE = re.compile(
     r"(?:\bsteps?|#|\bno\.?|\bat|\bby|\bin|\bback in|\bgive me|\bgimme|\bbe there|\bfor|\btil+|\buntil|\bafter|"
     r"\bstation|\bchair|\broom|\bline|\ben|\ba las|\bpaso|\bsilla)\s*$")
 NUMBER = re.compile(r"(?<![\w.])[$€£]?\s*(\d{1,3}(?:\.\d{3})+,\d{1,2}(?!\d)|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)")
-CUES = re.compile(r"[$€£°]|\d\s*(?:f|c|usd)\b|\b(?:temp\w*|degrees?|deg|reading|reads|cooler|fridge|nevera|"
+CUES = re.compile(r"[$€£°]|\d\s*(?:f|c|usd)\b|\b(?:temp\w*|degrees?|deg|grados|reading|reads|marca|cooler|fridge|nevera|refri|"
                   r"cash|drawer|till|register|count|caja|dollars?|bucks|total)\b")
 # "two grand", "2 grand", "1.5k": thousands, as people count a drawer.
 THOUSANDS = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:k|grand)\b|\bgrand\b")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 CONCEPTS: tuple[frozenset[str], ...] = tuple(frozenset(words.split()) for words in (
-    "cooler fridge refrigerator refridgerator refrigerador nevera refri heladera",
+    "cooler fridge refrigerator refridgerator refrigerador nevera refri heladera temp temperature temperatura",
     "freezer congelador",
     "cash drawer caja efectivo",  # not "till" (until) or "register" (sign up)
     "jars jar barbicide disinfectant frascos frasco desinfectante",

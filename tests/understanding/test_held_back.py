@@ -52,3 +52,22 @@ def test_a_no_to_an_offer_cancels_nothing():
 def test_a_question_passed_on_is_no_done(text):
     heard = understand(HARBOR, text, NOW, person=HARBOR.person("marco"), engine=RULES)
     assert heard.intent != "done"
+
+
+ESCALATED = ("Lena hasn't done Opening checklist, due 9:30 AM. Reply 3t to take it, 3x and a reason to excuse "
+             "it, 3r and a name to reassign it, or 3d with a photo if it's done.",)
+
+
+@pytest.mark.parametrize("text, done", [
+    ("jars done, someone should order more concentrate tho", True),  # the hedge is another clause's
+    ("cooler should be done by now?", False),
+    ("maybe the jars are done, not sure", False),
+])
+def test_a_hedge_holds_back_only_the_clause_it_is_in(text, done):
+    assert (understand(HARBOR, text, NOW, person=SAM, has_media=True, engine=RULES).intent == "done") == done
+
+
+@pytest.mark.parametrize("text, intent", [("marco should do it", "reassign"), ("maybe marco should do it", "unclear")])
+def test_an_owners_should_is_a_say_so_and_a_maybe_is_not(text, intent):
+    heard = understand(HARBOR, text, NOW, recent=ESCALATED, person=HARBOR.person("dana"), engine=RULES)
+    assert heard.intent == intent
