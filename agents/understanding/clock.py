@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from datetime import time
 
-from agents.understanding.clauses import asks_elsewhere, in_an_aside
+from agents.understanding.clauses import asks_elsewhere, in_a_request, in_an_aside
 from agents.understanding.days import EVENT, EXCLUDED_BEFORE
 
 NOT_AFTER = r"(?!\d|[:/%$]| (?:past|after) \d|\s*(?:(?:st|nd|rd|th)\b|min|minutes?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|yo|people|persons?|of|kids?|guys|dollars|bucks|usd|haircuts|cuts|\$|/))"
@@ -54,6 +54,8 @@ PERIOD_PATTERN = re.compile(
     rf"|(?P<evening>evenings?|eve|tonight|tonite|2nite|(?<!\d )nights?(?! shifts?)|after work|end of (?:the )?day"
     rf"|eod|{LA} noche|esta noche|(?:saliendo|al salir|despues) del trabajo)"
     r")\b")
+# Between two times offered as options: "10am or 11am", "3pm or friday 4pm", "10, 11 or 2".
+OPTIONS = re.compile(r"\S+(?: ?(?:[ap]\.?m\.?|o'?clock))?(?:,? (?:or|o|\/)|,| \/) (?:at |maybe |a las? |[a-z]+ (?:at )?)?")
 RANGE_END, RANGE_START = re.compile(r"(?:to|til+|until|-) ?\d"), re.compile(r"(?<![\d:])(?<!from )\d{1,2}(?::\d\d)? ?(?:[ap]\.?m\.? ?)?$")  # "from 2 to 4" moves
 MINUTES = {"half": 30, "quarter": 15, "media": 30, "cuarto": 15}
 PARTS = {"manana": "am", "tarde": "pm", "noche": "pm"}
@@ -72,6 +74,11 @@ def read_clock(folded: str, after_day: list[tuple[int, int]]) -> ClockMention | 
                       key=lambda m: m.start)
     if asks_elsewhere(folded):
         mentions = [m for m in mentions if not in_an_aside(folded, m.start)]
+    asked = [m for m in mentions if in_a_request(folded, m.start)]
+    mentions = asked or mentions
+    if len(mentions) > 1 and OPTIONS.fullmatch(folded[mentions[-2].start:mentions[-1].start]) \
+            and (mentions[-2].hour, mentions[-2].minute) != (mentions[-1].hour, mentions[-1].minute):
+        return None  # "9:30 or 10": the customer leaves it open
     return mentions[-1] if mentions else None
 
 

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
-from agents.understanding.clauses import in_an_aside
+from agents.understanding.clauses import in_a_request, in_an_aside
 from agents.understanding.hours import is_open
 from agents.understanding.named_days import PATTERN as HOLIDAYS, holiday_on
 
@@ -62,7 +62,7 @@ DAY_PATTERN = re.compile(
     rf"|{MONTH} (?P<month_day>\d{{1,2}})(?:st|nd|rd|th)?"
     rf"|(?P<day_month>\d{{1,2}})(?:st|nd|rd|th|ro|ero|o)? (?:of |de )?{MONTH.replace('month', 'month2')}"
     r"|(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/\d{2,4})?"
-    r"|(?:the )?(?P<nth>\d{1,2})(?:st|nd|rd|th)(?! (?:grade|graders?|time|times|floor|visit|birthday|kid|child|son"
+    r"|(?<!my )(?<!our )(?<!his )(?<!her )(?<!their )(?<!your )(?:the )?(?P<nth>\d{1,2})(?:st|nd|rd|th)(?! (?:grade|graders?|time|times|floor|visit|birthday|kid|child|son"
     r"|daughter|year|row|chair|place|try|attempt|round|street|st|ave|avenue)\b)"
     r"|(?:el|al)(?: dia)? (?P<el>\d{1,2})(?![\d:/])"
     rf"|(?P<which>this |next |coming |last |este |el proximo |proximo )?(?<!santo ){WEEKDAY}"
@@ -101,6 +101,8 @@ TARGET_BEFORE = re.compile(r"\b(?:to|para|pa)(?: the| el)?\s*$")
 FOR_A_TIME = re.compile(r"\b(?:for|over|por)(?: the| el)?(?: long)?\s*$")
 # "the saturday after thanksgiving", "the monday before christmas": counted from the day named next.
 ANCHORED = re.compile(r" (?P<rel>after|before|despues de(?:l| la)?|antes de(?:l| la)?) (?:the |el |la )?")
+# Between two days offered as options: " or ", ", or maybe ", " 6pm or " (a time of the first day beside it).
+OPTIONS = re.compile(r"(?: (?:at )?\d{1,2}(?::\d\d)? ?(?:[ap]\.?m\.?)?)?,? (?:or|o|\/) (?:maybe |on |el |the )?|\/")
 TIME_AFTER = re.compile(r"^,? ?(?:at|@|a las?|around|by) ?\d")
 THAT_DAY = re.compile(r"\b(?:that (?:morning|afternoon|evening|night|day)|same day|ese (?:dia|mismo dia)|esa (?:manana|tarde))\b")
 WORDISH_DAY = re.compile(r"\b[a-z]{3,}day\b|\b(?:wen|wed|thr|thu|tue|tus|sat|fri)[a-z]{3,}\b")
@@ -127,6 +129,9 @@ def read_day(folded: str, today: date, tenant, us_dates: bool = True) -> DayMent
     if not mentions:
         return _event_day(folded, found) if found else _misspelt_weekday(folded, today)
     mentions = [m for m in mentions if not _aside(folded, m)] or mentions
+    mentions = [m for m in mentions if in_a_request(folded, m.start)] or mentions
+    if _options(folded, mentions):
+        return None  # "tue or wed next week": the customer leaves it open
     targets = _targets(folded, mentions)
     explicit = [m for m in mentions if m.explicit]
     if targets:
@@ -143,6 +148,11 @@ def _targets(folded: str, mentions: list[DayMention]) -> list[DayMention]:
                 previous in targets and re.fullmatch(r"[ ,]*", folded[previous.end:mention.start])):
             targets.append(mention)
     return targets
+
+
+def _options(folded: str, mentions: list[DayMention]) -> bool:
+    """Two different days offered as either one: "friday or saturday", "Tue 6pm or Wed 6:30pm"."""
+    return any(a.day != b.day and OPTIONS.fullmatch(folded[a.end:b.start]) for a, b in zip(mentions, mentions[1:]))
 
 
 def _aside(folded: str, mention: DayMention) -> bool:

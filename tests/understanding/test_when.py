@@ -180,6 +180,13 @@ def test_periods(tenant, text, period):
     ("move me to monday, mandatory training sat 8-4", date(2026, 11, 30), None),
     ("4:30 would work better. does that work?", None, time(16, 30)),
     ("the kids got out early at 12, tonight?", date(2026, 11, 23), None),
+    # The clause that asks, beside clauses about other things; options left open
+    ("shave thurs 1:15 pls. dinner reservation at 7 that night", date(2026, 11, 26), time(13, 15)),
+    ("can we do fri instead of thurs for my trim? open house thurs 1-4", date(2026, 11, 27), None),
+    ("either tuesday or wednesday at 6 works", None, time(18)),
+    ("thursday 3pm or friday 4pm, whichever", None, None),
+    ("saturday, 10 or 11?", date(2026, 11, 28), None),
+    ("cuts for the team sat at 9, our 2nd game is the 5th", date(2026, 11, 28), time(9)),
     # Speech-to-text's homophones, by a clock word
     ("tomorrow at for o'clock", date(2026, 11, 24), time(16)),
     ("thursday at to thirty for a fade", date(2026, 11, 26), time(14, 30)),
