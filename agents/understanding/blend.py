@@ -47,6 +47,7 @@ NEGATED = {"cancel": re.compile(NOT + r"(?:cancel|cancelar)"), "excuse": re.comp
            "reassign": re.compile(NOT + r"(?:reassign|give|move|hand)"),
            "done": re.compile(NOT + r"(?:done|finished|complete|listo|lista|terminad)")}
 HEDGED = re.compile(r"\b(?:maybe|should|might|let me check|thinking (?:of|about)|wondering|what if|"
+                    r"is it possible|can we|could we|should we|can i say|"  # asking whether to, not doing it
                     r"asking (?:if|whether|about)|asked (?:if|whether)|wants? to know|quiere saber|fwd|forwarding|"
                     r"tal vez|quizas?|deberia)\b")
 HEDGED_REASSIGN = re.compile(HEDGED.pattern.replace(r"should|", ""))  # "sam should do it" is an owner's say-so
@@ -54,6 +55,8 @@ HEDGED_REASSIGN = re.compile(HEDGED.pattern.replace(r"should|", ""))  # "sam sho
 SAYS_IT = {"done": DONE_WORDS, "cancel": CANCEL_WORDS}
 LATER = re.compile(r"\b(?:(?:done|finished|listo|lista) (?:with \w+(?: \w+)? )?(?:by|at|around|before|after|in)\b|"
                    r"i'?ll be done|will be done|gonna be done)")
+DONE_AT = re.compile(r"\b(?:done|finished|completed|listo|lista) (?:at|around) (?P<h>1[0-2]|0?[1-9])(?::(?P<m>[0-5]\d))?"
+                     r" ?(?:(?P<ap>[ap])\.?m\b)?")
 # "I'll do the jars in 15", "I'll get to the fridge when this fade is done": later, unless it answers
 # an escalation, where it takes the run on ("I'll take care of it after my 10:45").
 PUT_OFF = re.compile(r"\bi'?ll (?:do|get to|get|handle|knock out|hit)\b.{0,30}?\b(?:in (?:\d+|a (?:bit|sec|min|few))"
@@ -86,7 +89,7 @@ def blend(ask, heard: Understanding, probabilities: dict[str, float]) -> Underst
                                                                                           confidence)
     if result.confidence < FLOOR and result.intent != "unclear":
         return replace(result, intent="unclear")
-    if result.intent in ("done", "take") and (LATER.search(fold(ask.text)) or _put_off(ask)) or (
+    if result.intent in ("done", "take") and (LATER.search(fold(ask.text)) and not _done_earlier(ask) or _put_off(ask)) or (
             result.intent in STATE_CHANGING and WAIT.search(fold(ask.text))):
         return replace(result, intent="not_yet")  # "done by noon", "I'll be done with the jars by 11"
     if result.intent == "cancel" and _declines_an_offer(ask):
@@ -94,6 +97,21 @@ def blend(ask, heard: Understanding, probabilities: dict[str, float]) -> Underst
     if result.intent in STATE_CHANGING and (result.confidence < ACT or _held_back(ask.text, result.intent)):
         return replace(result, intent="unclear", unsure_of=result.intent)
     return result
+
+
+def _done_earlier(ask) -> bool:
+    """ "Opening checklist done at 9:14", sent at 10: the time it was done, not one promised. Of the
+    two readings of the hour (am, pm), the one nearer now decides."""
+    said = DONE_AT.search(fold(ask.text))
+    if said is None:
+        return False
+    now = ask.now.astimezone(ask.tenant.zone)
+    hour, minute = int(said["h"]) % 12, int(said["m"] or 0)
+    halves = [said["ap"]] if said["ap"] else ["a", "p"]
+    moments = [now.replace(hour=hour + (12 if half == "p" else 0), minute=minute, second=0, microsecond=0)
+               for half in halves]
+    nearest = min(moments, key=lambda moment: abs(moment - now))
+    return nearest <= now
 
 
 def _declines_an_offer(ask) -> bool:

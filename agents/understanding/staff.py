@@ -32,6 +32,9 @@ from recurring.proof import Reading, parse_reading
 SURE, LIKELY, UNSURE = 0.95, 0.8, 0.3
 # A short header, then the rest: "handoff note: chair 2 is sticking" (a note under its task's name).
 HEADER = re.compile(r"^(?P<header>(?:[^\s:.\-–—]+ ){0,5}[^\s:.\-–—]+)\s*(?::|\.|\s[-–—])\s+(?P<body>\S.{8,})$", re.DOTALL)
+# A reply code as speech-to-text writes it: "three T", "six A", "five X we were closed".
+NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+SPOKEN_CODE = re.compile(rf"^\s*({'|'.join(NUMBER_WORDS)})\s+([txrdao])(?![a-z'])", re.IGNORECASE)
 MOST_LISTED = 9  # a number this small alone may answer a numbered list; a bigger one is a reading
 ANSWER_LETTERS = {"take": "t", "excuse": "x", "reassign": "r", "done": "d"}  # as recurring/codes.py reads them
 TO = re.compile(r"^to\s+", re.IGNORECASE)
@@ -60,6 +63,7 @@ def understand_staff(tenant: Tenant, person: Person, text: str, has_media: bool 
     tasks = tasks_of(tenant.tasks, person, owner, open_tasks)
     if INJECTION.search(fold(text)):
         return Understanding(intent="unclear", confidence=SURE)
+    text = SPOKEN_CODE.sub(lambda m: f"{NUMBER_WORDS.index(m[1].casefold()) + 1}{m[2]}", text)
     if (answer := parse_answer(text)) is not None:
         return _from_answer(tenant, answer)
     if owner and (ask := parse_owner_text(text.rstrip("? "))) is not None:

@@ -15,6 +15,7 @@ COOLER = NumberProof(min=33, max=41, unit="F")
     ("caja 2.104,75", 2104.75, None), ("drawer $1.050,00", 1050, "USD"), ("1,388 and 25 cents", 1388.25, None),
     ("fridge 39... wait no 37", 37, None), ("$1,450.20 - actually $1,405.20, typo", 1405.2, "USD"),
     ("cooler 38, sorry it's late", 38, None),  # nothing given again: the first stands
+    ("fridge checked at 8:55: 36F, door was shut", 36, "F"), ("at 9am the cooler read 37", 37, None),  # not the clock
 ])
 def test_readings(text, value, unit):
     assert parse_reading(text) == Reading(value, unit)

@@ -67,6 +67,28 @@ def test_a_hedge_holds_back_only_the_clause_it_is_in(text, done):
     assert (understand(HARBOR, text, NOW, person=SAM, has_media=True, engine=RULES).intent == "done") == done
 
 
+@pytest.mark.parametrize("text, done", [
+    ("jars done at 9:20, all four refilled", True),  # at 10: the time it was done
+    ("jars done at 11:30", False), ("cooler done at 2", False),  # later today: promised, not done
+])
+def test_a_done_at_a_time_past_is_done_and_one_to_come_is_not(text, done):
+    assert (understand(HARBOR, text, NOW, person=SAM, has_media=True, engine=RULES).intent == "done") == done
+
+
+@pytest.mark.parametrize("text", ["can we excuse the cooler today or nah", "is it possible to excuse the jars?",
+                                  "can i say the jars are done if i only did 3"])
+def test_asking_whether_to_changes_nothing(text):
+    heard = understand(HARBOR, text, NOW, recent=ESCALATED, person=HARBOR.person("dana"), engine=RULES)
+    assert heard.intent not in ("excuse", "done")
+
+
+@pytest.mark.parametrize("text, intent, code", [("three T", "take", 3), ("six A", "acknowledge", 6),
+                                                ("five X we closed early for the storm", "excuse", 5)])
+def test_a_reply_code_as_speech_to_text_writes_it(text, intent, code):
+    heard = understand(HARBOR, text, NOW, recent=ESCALATED, person=HARBOR.person("marco"), engine=RULES)
+    assert (heard.intent, heard.code) == (intent, code)
+
+
 @pytest.mark.parametrize("text, intent", [("marco should do it", "reassign"), ("maybe marco should do it", "unclear")])
 def test_an_owners_should_is_a_say_so_and_a_maybe_is_not(text, intent):
     heard = understand(HARBOR, text, NOW, recent=ESCALATED, person=HARBOR.person("dana"), engine=RULES)
