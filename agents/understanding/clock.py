@@ -56,6 +56,7 @@ PERIOD_PATTERN = re.compile(
     r")\b")
 # Between two times offered as options: "10am or 11am", "3pm or friday 4pm", "10, 11 or 2".
 OPTIONS = re.compile(r"\S+(?: ?(?:[ap]\.?m\.?|o'?clock))?(?:,? (?:or|o|\/)|,| \/) (?:at |maybe |a las? |[a-z]+ (?:at )?)?")
+OR_ANOTHER = re.compile(r"(?:\S+ )?\d{1,2}(?::\d\d)? ?(?:[ap]\.?m\.?)?,? (?:or|o|\/) (?:maybe )?\d")
 RANGE_END, RANGE_START = re.compile(r"(?:to|til+|until|-) ?\d"), re.compile(r"(?<![\d:])(?<!from )\d{1,2}(?::\d\d)? ?(?:[ap]\.?m\.? ?)?$")  # "from 2 to 4" moves
 MINUTES = {"half": 30, "quarter": 15, "media": 30, "cuarto": 15}
 PARTS = {"manana": "am", "tarde": "pm", "noche": "pm"}
@@ -78,7 +79,9 @@ def read_clock(folded: str, after_day: list[tuple[int, int]]) -> ClockMention | 
     mentions = asked or mentions
     if len(mentions) > 1 and OPTIONS.fullmatch(folded[mentions[-2].start:mentions[-1].start]) \
             and (mentions[-2].hour, mentions[-2].minute) != (mentions[-1].hour, mentions[-1].minute):
-        return None  # "9:30 or 10": the customer leaves it open
+        return None  # "10am or 11am": the customer leaves it open
+    if mentions and OR_ANOTHER.match(folded, mentions[-1].start):
+        return None  # "9:30 or 10"
     return mentions[-1] if mentions else None
 
 

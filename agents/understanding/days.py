@@ -96,13 +96,16 @@ EVENT = re.compile(r"(?<!after )(?<!after the )(?<!after my )\b(?:flight|flying|
 IS_ITS_DAY = re.compile(r"\b(?:wedding|party|birthday|bday|cumple(?:anos)?|recital|game|funeral|boda|fiesta)"
                         r"(?:'s)? (?:is|es|was) (?:on |el )?(?:the )?$")
 # The day to move to or book: "push it to friday", "para el miércoles".
-TARGET_BEFORE = re.compile(r"\b(?:to|para|pa)(?: the| el)?\s*$")
+TARGET_BEFORE = re.compile(r"\b(?:to|para|pa|pa'?l|al)(?: the| el)?\s*$")
+# A day refused right after it is named: "el miércoles no puedo", "friday doesn't work".
+REFUSED_AFTER = re.compile(r",? (?:no puedo|no me (?:sirve|queda)|is (?:bad|no good|out)|(?:doesn'?t|won'?t|dont|doesnt|wont) work"
+                           r"|no good|isn'?t good)\b")
 # A weekend or holiday the visit is for, not on: "family's in for the long weekend", "early dismissal for thanksgiving".
 FOR_A_TIME = re.compile(r"\b(?:for|over|por)(?: the| el)?(?: long)?\s*$")
 # "the saturday after thanksgiving", "the monday before christmas": counted from the day named next.
 ANCHORED = re.compile(r" (?P<rel>after|before|despues de(?:l| la)?|antes de(?:l| la)?) (?:the |el |la )?")
-# Between two days offered as options: " or ", ", or maybe ", " 6pm or " (a time of the first day beside it).
-OPTIONS = re.compile(r"(?: (?:at )?\d{1,2}(?::\d\d)? ?(?:[ap]\.?m\.?)?)?,? (?:or|o|\/) (?:maybe |on |el |the )?|\/")
+# Between two days offered as options: " or ", ", or maybe ", " at the same time, or ".
+OPTIONS = re.compile(r"(?: [^ ,.;!?]+){0,4},? (?:or|o|\/) (?:maybe |on |el |the )?|\/")
 TIME_AFTER = re.compile(r"^,? ?(?:at|@|a las?|around|by) ?\d")
 THAT_DAY = re.compile(r"\b(?:that (?:morning|afternoon|evening|night|day)|same day|ese (?:dia|mismo dia)|esa (?:manana|tarde))\b")
 WORDISH_DAY = re.compile(r"\b[a-z]{3,}day\b|\b(?:wen|wed|thr|thu|tue|tus|sat|fri)[a-z]{3,}\b")
@@ -125,7 +128,9 @@ class DayMention:
 
 def read_day(folded: str, today: date, tenant, us_dates: bool = True) -> DayMention | None:
     found = list(_mentions(folded, today, tenant, us_dates))
-    mentions = [m for m in found if not (BEFORE_A_DAY.search(folded[:m.start]) or _an_event(folded, m))]
+    mentions = [m for m in found if not (BEFORE_A_DAY.search(folded[:m.start]) or REFUSED_AFTER.match(folded, m.end)
+                                         or _an_event(folded, m))]
+    mentions = [m for m in mentions if m.day >= today] or mentions  # "his mother cut it last night": not the visit's
     if not mentions:
         return _event_day(folded, found) if found else _misspelt_weekday(folded, today)
     mentions = [m for m in mentions if not _aside(folded, m)] or mentions
@@ -177,7 +182,12 @@ def _event_day(folded: str, found: list[DayMention]) -> DayMention | None:
 
 def day_spans(folded: str, today: date, tenant, us_dates: bool = True) -> list[tuple[int, int]]:
     """Where the text names days, with the date a weekday carries ("el sábado 5": not 5 o'clock)."""
-    return [(m.start, m.end) for m in _mentions(folded, today, tenant, us_dates)]
+    return [(start, end) for start, end, _ in day_mentions(folded, today, tenant, us_dates)]
+
+
+def day_mentions(folded: str, today: date, tenant, us_dates: bool = True) -> list[tuple[int, int, date]]:
+    """Every day the text names: where, and which."""
+    return [(m.start, m.end, m.day) for m in _mentions(folded, today, tenant, us_dates)]
 
 
 def _mentions(folded: str, today: date, tenant, us_dates: bool):
@@ -196,10 +206,22 @@ def _mentions(folded: str, today: date, tenant, us_dates: bool):
         elif (anchored := _anchored_weekday(folded, match, following, today, tenant, us_dates)) is not None:
             anchored_to = following
             yield anchored
+        elif (spelled := _spelled_date(folded, match, following, today, tenant, us_dates)) is not None:
+            anchored_to = following
+            yield spelled
         elif (dated := _dated_weekday(folded, match, day)) is not None:
             yield dated
         else:
             yield DayMention(day + _weeks_after(folded, match), match.start(), match.end(), explicit, vague)
+
+
+def _spelled_date(folded: str, match: re.Match[str], following: re.Match[str] | None, today: date,
+                  tenant, us_dates: bool) -> DayMention | None:
+    """ "wednesday, dec 2nd", "friday the 4th of december": a weekday and the date it is, one day."""
+    if not match["weekday"] or following is None or not re.fullmatch(r",? (?:the |el )?", folded[match.end():following.start()]):
+        return None
+    day, explicit = _resolve(following, today, tenant, us_dates)
+    return DayMention(day, match.start(), following.end(), True) if day is not None and explicit else None
 
 
 def _anchored_weekday(folded: str, match: re.Match[str], following: re.Match[str] | None, today: date,

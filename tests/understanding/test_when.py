@@ -187,6 +187,13 @@ def test_periods(tenant, text, period):
     ("thursday 3pm or friday 4pm, whichever", None, None),
     ("saturday, 10 or 11?", date(2026, 11, 28), None),
     ("cuts for the team sat at 9, our 2nd game is the 5th", date(2026, 11, 28), time(9)),
+    ("can't make my beard trim on thursday, dec 3rd", date(2026, 12, 3), None),
+    ("cancel saturday's cut, my wife did it last night", date(2026, 11, 28), None),
+    ("mejor pa'l viernes a las 11, el jueves no puedo", date(2026, 11, 27), time(11)),
+    ("thursday at the same time, or friday if it's full", None, None),
+    ("either friday or saturday at 10:15", None, time(10, 15)),
+    ("saturday, 9:30 or 10 please", date(2026, 11, 28), None),
+    ("push my cut to monday please, the recital is wed at 6", date(2026, 11, 30), None),
     # Speech-to-text's homophones, by a clock word
     ("tomorrow at for o'clock", date(2026, 11, 24), time(16)),
     ("thursday at to thirty for a fade", date(2026, 11, 26), time(14, 30)),
