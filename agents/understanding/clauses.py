@@ -28,8 +28,8 @@ ASIDE = re.compile(
     r"|\b(?:i have|i'?ve got|i got|got a|have a|has a|tengo|tiene)\b(?! to\b)(?! (?:an? |my |the |un |una )?(?:appointment|appt"
     r"|cita|haircut|cut|trim|booking|reservation|time|opening|slot|spot|hueco|espacio|lugar|algo|anything"
     r"|something|a las?|availab\w*|disponibilidad)\b)"
-    r"|\b(?:off|out|land|lands|landing|arrive|arrives|arriving|starts?|ends?(?! of (?:the )?day)|done at|finish(?:es|ed)?|wheels up"
-    r"|salgo|sale|entro|entra|termina|llego|llega|since|desde|til+|until|hasta|nap|sleep)\b"
+    r"|\b(?:off|out|land|lands|landing|arrive|arrives|arriving|ends?(?! of (?:the )?day)|done at|wheels up"
+    r"|salgo|sale|entro|entra|termina|llego|llega|til+|until|hasta|nap|sleep)\b|\b(?:since|desde(?: las?)?) \d|\d ?(?:[ap]\.?m\.? )?starts?\b"
     r"|\bthat (?:day|night|morning|afternoon|evening)\b(?![^.!?]*\?)")  # "banquet is that night at 6:30"
 
 

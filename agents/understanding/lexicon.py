@@ -16,7 +16,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "haircut", "hair cut", "cut", "trim", "fade", "taper", "low taper", "mid taper", "high taper",
         "skin fade", "bald fade", "drop fade", "burst fade", "temp fade", "lineup", "line up", "edge up",
         "edgeup", "shape up", "shapeup", "buzz cut", "buzzcut", "crew cut", "clipper cut",
-        "scissor cut", "design", "hair design", "undercut", "mohawk", "mullet", "flat top", "high top",
+        "scissor cut", "designs", "hair design", "undercut", "mohawk", "mullet", "flat top", "high top",
         "pompadour", "crop", "hair done", "corte", "corte de pelo", "cortar el pelo",
         "cortarme el pelo", "cortarle el pelo", "cortan", "recorte", "cortarme", "recortarme", "cortarnos", "cortarse",
         "pelarme", "motilarme", "motilada", "bajarme el pelo", "bajar el pelo", "desvanecido", "degradado", "rapado",
@@ -25,7 +25,8 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "beard", "beard trim", "beard lineup", "beard line up", "beard shape up", "beard edge up", "shave",
         "hot towel", "hot towel shave", "straight razor shave", "razor shave", "mustache", "moustache", "stache",
         "mustache trim", "moustache trim", "goatee", "goatee trim", "facial hair", "barba", "arreglo de barba",
-        "perfilado de barba", "recorte de barba", "recorte d barba", "afeitado", "afeitar", "afeitarme", "rasurado", "bigote", "toalla caliente"),
+        "perfilado de barba", "recorte de barba", "recorte d barba", "recortarme la barba", "recortar la barba",
+        "arreglarme la barba", "afeitado", "afeitar", "afeitarme", "rasurado", "bigote", "toalla caliente"),
     "color": (
         "color", "dye", "dyed", "dye job", "hair dye", "highlights", "lowlights", "balayage", "ombre",
         "frosted tips", "bleach", "bleached", "tint", "toner", "roots", "root touch up", "grays", "greys",

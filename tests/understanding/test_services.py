@@ -45,6 +45,7 @@ def test_another_tenants_services():
     ("got my hair dyed last time", "color"), ("lowlights", "color"), ("un rapado", "haircut"),
     ("arreglo de barba", "beard"), ("bigote", "beard"), ("quiero tinte", "color"),
     ("un recorte de barba nomas", "beard"), ("queremos cortarnos los dos", "haircut"),
+    ("para recortarme la barba", "beard"), ("a beard trim, then my 3:00 design review", "beard"),
     ("taper and a goatee trim", "cut-beard"),  # a haircut and a beard: the service made of both
     ("mustache trim and lowlights", None),
     # Typos of the tenant's own words; the lexicon's words as written only

@@ -194,6 +194,9 @@ def test_periods(tenant, text, period):
     ("either friday or saturday at 10:15", None, time(10, 15)),
     ("saturday, 9:30 or 10 please", date(2026, 11, 28), None),
     ("push my cut to monday please, the recital is wed at 6", date(2026, 11, 30), None),
+    ("fine. book me thursday at 2 since you're asking", date(2026, 11, 26), time(14)),  # "since" explains, it is no event
+    ("can we get the team in saturday? we'd start at 10", date(2026, 11, 28), time(10)),
+    ("anything friday morning? 7 am starts the rest of the week", date(2026, 11, 27), None),
     # Speech-to-text's homophones, by a clock word
     ("tomorrow at for o'clock", date(2026, 11, 24), time(16)),
     ("thursday at to thirty for a fade", date(2026, 11, 26), time(14, 30)),
