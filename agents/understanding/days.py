@@ -180,13 +180,9 @@ def _event_day(folded: str, found: list[DayMention]) -> DayMention | None:
     return events[-1] if events and THAT_DAY.search(folded) else None
 
 
-def day_spans(folded: str, today: date, tenant, us_dates: bool = True) -> list[tuple[int, int]]:
-    """Where the text names days, with the date a weekday carries ("el sábado 5": not 5 o'clock)."""
-    return [(start, end) for start, end, _ in day_mentions(folded, today, tenant, us_dates)]
-
-
 def day_mentions(folded: str, today: date, tenant, us_dates: bool = True) -> list[tuple[int, int, date]]:
-    """Every day the text names: where, and which."""
+    """Every day the text names: where, and which, with the date a weekday carries ("el sábado 5":
+    not 5 o'clock)."""
     return [(m.start, m.end, m.day) for m in _mentions(folded, today, tenant, us_dates)]
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from agents.understanding.clock import read_clock, read_period, resolve
-from agents.understanding.days import day_mentions, day_spans, read_day
+from agents.understanding.days import day_mentions, read_day
 from agents.understanding.hours import opening, widest_hours
 from agents.understanding.numerals import digits
 from config.schema import Tenant
@@ -46,10 +46,11 @@ def read_when(folded: str, tenant: Tenant, now: datetime) -> When:
     us_dates = tenant.country in MONTH_FIRST
     mention = read_day(folded, local.date(), tenant, us_dates)
     day = mention.day if mention else None
-    clock = read_clock(folded, day_spans(folded, local.date(), tenant, us_dates))
+    named = day_mentions(folded, local.date(), tenant, us_dates)  # read once: for the clock, and for whose time it is
+    clock = read_clock(folded, [(start, end) for start, end, _ in named])
     if clock and mention and mention.target and clock.start < mention.start and OLD_SLOT.search(folded[:clock.start]):
         clock = None  # "switch my wed 2pm to fri morning": the time of the visit being moved
-    if clock and mention and _of_another_day(folded, clock.start, mention, local.date(), tenant, us_dates):
+    if clock and mention and _of_another_day(folded, clock.start, mention, named):
         clock = None  # "move my trim to monday, parent-teacher night is wed at 6": Wednesday's time
     hours = opening(tenant, day) if day else widest_hours(tenant)
     clock_time = resolve(clock, period, hours) if clock else None
@@ -57,11 +58,11 @@ def read_when(folded: str, tenant: Tenant, now: datetime) -> When:
     return When(day=day, time=clock_time, period=None if clock_time else period)
 
 
-def _of_another_day(folded: str, start: int, mention, today: date, tenant: Tenant, us_dates: bool) -> bool:
+def _of_another_day(folded: str, start: int, mention, named: list[tuple[int, int, date]]) -> bool:
     """Whether the time at `start` comes right after a day other than the one asked for."""
     return any(end <= start and re.fullmatch(r",? ?(?:at |@ |around |a las? )?", folded[end:start])
                and (s, end) != (mention.start, mention.end) and day != mention.day
-               for s, end, day in day_mentions(folded, today, tenant, us_dates))
+               for s, end, day in named)
 
 
 def _relative_moment(folded: str, local: datetime) -> datetime | None:
