@@ -55,7 +55,7 @@ PERIOD_PATTERN = re.compile(
     rf"|eod|{LA} noche|esta noche|(?:saliendo|al salir|despues) del trabajo)"
     r")\b")
 # Between two times offered as options: "10am or 11am", "3pm or friday 4pm", "10, 11 or 2".
-OPTIONS = re.compile(r"\S+(?: ?(?:[ap]\.?m\.?|o'?clock))?(?:,? (?:or|o|\/)|,| \/) (?:at |maybe |a las? |[a-z]+ (?:at )?)?")
+OPTIONS = re.compile(r"(?:(?:at|@|around|by|a las?) ?)?\S+(?: ?(?:[ap]\.?m\.?|o'?clock))?(?:,? (?:or|o|\/)|,| \/) (?:at |maybe |a las? |[a-z]+ (?:at )?)?")
 OR_ANOTHER = re.compile(r"(?:\S+ )?\d{1,2}(?::\d\d)? ?(?:[ap]\.?m\.?)?,? (?:or|o|\/) (?:maybe )?\d")
 RANGE_END, RANGE_START = re.compile(r"(?:to|til+|until|-) ?\d"), re.compile(r"(?<![\d:])(?<!from )\d{1,2}(?::\d\d)? ?(?:[ap]\.?m\.? ?)?$")  # "from 2 to 4" moves
 MINUTES = {"half": 30, "quarter": 15, "media": 30, "cuarto": 15}

@@ -189,6 +189,8 @@ def test_periods(tenant, text, period):
     ("cuts for the team sat at 9, our 2nd game is the 5th", date(2026, 11, 28), time(9)),
     ("can't make my beard trim on thursday, dec 3rd", date(2026, 12, 3), None),
     ("cancel saturday's cut, my wife did it last night", date(2026, 11, 28), None),
+    ("cancel my friday one, got it done last night", date(2026, 11, 27), None),  # a past day gives way
+    ("monday at 11 or 12 works", date(2026, 11, 30), None),  # a time said with its cue, then another
     ("mejor pa'l viernes a las 11, el jueves no puedo", date(2026, 11, 27), time(11)),
     ("thursday at the same time, or friday if it's full", None, None),
     ("either friday or saturday at 10:15", None, time(10, 15)),
