@@ -4,7 +4,7 @@
     "done 38", "38F", "it's 38", "2 done 38", "2 is 38"       -> done with a reading (and a pick)
     "tasks", "steps", "how", "can't, no towels", "skip ..."    -> tasks, steps, skip
     "not done yet", "almost done", "not yet, 10 min"          -> not_yet (10 minutes is no reading)
-    "done?"                                                    -> question
+    "done?", "is cash done"                                    -> question
     anything else                                              -> unknown
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from recurring.proof import Reading, parse_reading
 
-DONE = re.compile(r"\b(all\s+)?(done|finished|finish|complete|completed|did\s+it|all\s+set"
+DONE = re.compile(r"\b(all\s+)?(done|finished|finish|complete|completed|did\s+(?:it|the|all|both)|all\s+set"
                   r"|listo|lista|listos|hecho|hecha|terminado|terminada|feito|feita)\b|✅|✔️?|☑️?")
 NOT_YET = re.compile(r"\b(not|almost|nearly|haven'?t|havent|didn'?t|didnt|never|yet|soon)\b")
 # Not finished, said first ("not yet, 10 min", "still on it") or as a wait ("in 10 min"): never a reading.
@@ -24,6 +24,11 @@ LATER = re.compile(r"^(?:not\s+(?:yet|done|finished)|almost|nearly|still|running
 SKIP = re.compile(r"^\s*(can'?t|cannot|can\s+not|unable\s+to|skip(?:ping)?|not\s+doing|not\s+gonna\s+do"
                   r"|no\s+(?:puedo|voy\s+a)\s+hacer)\b[\s,.:;!-]*(?P<reason>.*)$",
                   re.IGNORECASE | re.DOTALL)
+# "is cash done", "did sam finish the jars", "has the opening been done": asked, not told.
+# ("is done the jars", "did it", "did all 4" are told.)
+ASKED = re.compile(r"^(?:is|are|was|were|has|have|had)\s+(?!done|finished|complete|all\b)[a-z]"
+                   r"|^(?:did|does|do)\s+(?:you|u|he|she|they|we|anyone|anybody|someone|somebody|everyone|"
+                   r"[a-z]+\s+(?:do|finish|complete|get|check|count|change|write|send|make|take)\b)")
 PICK = re.compile(r"^\s*#?(?P<n>\d{1,2})\s*[.):-]?(?:\s+(?P<rest>.*))?$", re.DOTALL)
 # "2 is 38", "2 = 1,455", "2: 36F": a line of the list and its reading, nothing else.
 PICKED_READING = re.compile(r"^(?:is|was|=|reads|reading|->|:)?\s*[$]?\s*[\d,]+(?:\.\d+)?\s*"
@@ -79,8 +84,8 @@ def _command_of(text: str, folded: str, has_media: bool) -> Command:
 
 
 def _done(folded: str) -> Command:
-    if folded.rstrip().endswith("?"):
-        return Command("question")
+    if folded.rstrip().endswith("?") or ASKED.search(folded):
+        return Command("question", _words(folded))
     if NOT_YET.search(folded):
         return Command("not_yet")
     return Command("done", _words(folded), parse_reading(folded))

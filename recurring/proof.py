@@ -3,7 +3,7 @@
     proof_kind(task)          photo | number | text | none
     what_to_send(task)        "a photo", "the reading in F (33 to 41)", "a short note"
     parse_reading(text)       "done 38", "38F", "38.5 °F", "it's 38", "$1,250", "1.245,50",
-                              "38... wait, 36" -> Reading
+                              "38... wait, 36", "was 46 when I came in, 39 now" -> Reading
     reading_flags(r, rule)    ["out_of_range"] outside min..max, ["unit_mismatch"] for F vs C
 """
 from __future__ import annotations
@@ -23,6 +23,9 @@ READING = re.compile(
     re.IGNORECASE)
 # A number taken back and given again: "cooler 38... wait nah 36", "$1,204.50 - wait no, $1,240.50".
 CORRECTION = re.compile(r"\b(?:wait|actually|i mean|correction|make that|scratch that|digo|perd[oó]n)\b", re.IGNORECASE)
+# The reading as it stands, beside an earlier one: "was 46 when I came in, 39 now", "now it's 38".
+NOW_AFTER = re.compile(r"\s*(?:now|right now|currently|ahora)\b", re.IGNORECASE)
+NOW_BEFORE = re.compile(r"\b(?:now|currently|ahora)(?: (?:it'?s|its|at|is|reads|es|esta|está|marca))?\s*$", re.IGNORECASE)
 UNIT_WORDS = {"°f": "F", "f": "F", "°c": "C", "c": "C", "usd": "USD", "dollar": "USD",
               "dollars": "USD", "$": "USD", "%": "%", "€": "EUR", "£": "GBP"}
 BARE_DEGREES = frozenset({"°", "degree", "degrees", "deg", "grados"})
@@ -60,11 +63,18 @@ def parse_reading(text: str) -> Reading | None:
     """The first number in a text, with the unit written beside it; the first after a correction
     when the text corrects itself."""
     corrected = [c.end() for c in CORRECTION.finditer(text)]
-    match = corrected and READING.search(text, corrected[-1]) or READING.search(text)
+    match = corrected and READING.search(text, corrected[-1]) or _current(text) or READING.search(text)
     if match is None:
         return None
     value = number_value(match["value"]) + int(match["cents"] or 0) / 100
     return Reading(value=round(value, 2), unit=_unit_of(match["sign"], match["unit"]))
+
+
+def _current(text: str) -> re.Match[str] | None:
+    found = list(READING.finditer(text))
+    if len(found) < 2:
+        return None
+    return next((m for m in found if NOW_AFTER.match(text, m.end()) or NOW_BEFORE.search(text[:m.start()])), None)
 
 
 def number_value(written: str) -> float:

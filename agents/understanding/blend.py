@@ -16,13 +16,13 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from agents.staff_intent import DONE as DONE_WORDS
+from agents.staff_intent import ASKED, DONE as DONE_WORDS
 from agents.understanding.faq import match_faq
 from agents.understanding.numbers import reading_in, with_spelled_reading
 from agents.understanding.result import STATE_CHANGING, Understanding
 from agents.understanding.rules import ANSWERED
 from agents.understanding.signals import CANCEL as CANCEL_WORDS
-from agents.understanding.staff import is_owner
+from agents.understanding.staff import ASKS_ABOUT, is_owner
 from agents.understanding.tasks import match_person, match_task, tasks_of
 from agents.understanding.tenant_examples import vote
 from agents.understanding.text import fold, words
@@ -50,6 +50,10 @@ HEDGED = re.compile(r"\b(?:maybe|should|might|let me check|thinking (?:of|about)
                     r"is it possible|can we|could we|should we|can i say|"  # asking whether to, not doing it
                     r"asking (?:if|whether|about)|asked (?:if|whether)|wants? to know|quiere saber|fwd|forwarding|"
                     r"tal vez|quizas?|deberia)\b")
+# Asking leave ("is it ok if my friend comes, she won't get anything") changes nothing.
+PERMISSION = re.compile(r"^(?:(?:hey|hi|hello|so|also|quick question)\W+)?(?:is it (?:ok|okay|alright|all right|fine|cool)"
+                        r"|would it be (?:ok|okay|alright|fine)|is that (?:ok|okay|alright|fine)|(?:do|would) (?:you|u) mind"
+                        r"|am i allowed|are we allowed|may i)\b")
 HEDGED_REASSIGN = re.compile(HEDGED.pattern.replace(r"should|", ""))  # "sam should do it" is an owner's say-so
 # The words that make each change outright, in the clause that says them.
 SAYS_IT = {"done": DONE_WORDS, "cancel": CANCEL_WORDS}
@@ -70,6 +74,7 @@ LENIENT = re.compile(r"\b(?:a pass|a break|some slack|off the hook|slide)\b")  #
 TO_SELF = re.compile(r"^(?:note|reminder|memo) (?:to|for) (?:self|myself|me)\b")  # a note, but not the task's
 PAST = re.compile(r"\b(?:yesterday|last night|ayer|anoche)\b")
 SEPARATOR = re.compile(r"\s[-–—]\s|[:,;]\s*|\.\s+")
+POINTED = re.compile(r"\b(?:it|that|this|them|that one|this one)\b")
 POSSESSIVE = re.compile(r"'s$")
 SHORT_ASK = 3  # "excuse it", "let it slide": words that give no reason of their own
 
@@ -79,7 +84,9 @@ def blend(ask, heard: Understanding, probabilities: dict[str, float]) -> Underst
         return heard  # "3t, sam's off": the code and its letter say what to do, whatever else is said
     if heard.confidence >= ANSWERED:
         return heard  # "beard", after "which service?": the conversation says what it is, not the words alone
+    read_a_number = heard.number is not None
     heard = _checked_number(ask, heard)
+    counted = read_a_number and heard.number is None  # "3 jars cracked": the number counts, it reads nothing
     if ask.person is not None and heard.person is None:
         heard = replace(heard, person=_person(ask, heard.intent))
     scores = _scores(ask, heard, probabilities)
@@ -92,11 +99,19 @@ def blend(ask, heard: Understanding, probabilities: dict[str, float]) -> Underst
     if result.intent in ("done", "take") and (LATER.search(fold(ask.text)) and not _done_earlier(ask) or _put_off(ask)) or (
             result.intent in STATE_CHANGING and WAIT.search(fold(ask.text))):
         return replace(result, intent="not_yet")  # "done by noon", "I'll be done with the jars by 11"
+    if result.intent == "done" and ASKED.search(fold(ask.text)):
+        return _reread(ask, heard, "question", result.confidence)  # "is cash done": asked about, not told
     if result.intent == "cancel" and _declines_an_offer(ask):
         return replace(result, intent="decline")  # "I'm afraid not", to "Reply YES to book": no booking to cancel
-    if result.intent in STATE_CHANGING and (result.confidence < ACT or _held_back(ask.text, result.intent)):
+    if result.intent in STATE_CHANGING and (result.confidence < ACT or _held_back(ask.text, result.intent)
+                                            or result.intent == "done" and counted and not _says_done(ask)
+                                            and not _takes_text(ask, result.task)):
         return replace(result, intent="unclear", unsure_of=result.intent)
     return result
+
+
+def _says_done(ask) -> bool:
+    return ask.has_media or DONE_WORDS.search(fold(ask.text)) is not None
 
 
 def _done_earlier(ask) -> bool:
@@ -130,6 +145,7 @@ def _held_back(text: str, intent: str) -> bool:
     hedged, of another day, asked about or not the one it looks like, not made. Onward asks instead."""
     folded = fold(text)
     return NEGATED[intent].search(folded) is not None or _hedged(folded, intent) or (
+        PERMISSION.search(folded) is not None) or (
         intent == "done" and (PAST.search(folded) is not None or folded.rstrip().endswith("?")
                               or TO_SELF.search(folded) is not None)) or (
         intent == "reassign" and LENIENT.search(folded) is not None)
@@ -181,14 +197,27 @@ def _reread(ask, heard: Understanding, intent: str, confidence: float) -> Unders
     if ask.person is None:
         faq = match_faq(ask.tenant.faq, fold(ask.text)) if intent == "faq" else None
         return replace(heard, intent=intent, faq=faq, confidence=confidence, engine="rules")
-    tasks = tasks_of(ask.tenant.tasks, ask.person, is_owner(ask.person), ask.open_tasks)
+    everyone = is_owner(ask.person) or intent in ASKS_ABOUT
+    tasks = tasks_of(ask.tenant.tasks, ask.person, everyone, ask.open_tasks)
     code = _code(ask.text) if intent in CODED else None
     person = _person(ask, intent)
-    return Understanding(intent=intent, task=match_task(tasks, ask.text), code=code, person=person,
+    return Understanding(intent=intent, task=_task_named(tasks, ask.text, code), code=code, person=person,
                          number=heard.number if intent == "done" else None,
                          unit=heard.unit if intent == "done" else None,
                          note=reason_in(ask.text) if intent in REASON else None, confidence=confidence,
                          engine="rules")
+
+
+def _task_named(tasks, text: str, code: int | None) -> str | None:
+    """The task the change is about: named in its own clause, else anywhere in the text, unless
+    that clause already points at a run by its code or as "it" ("give it to sam, he's closing
+    tonight" gives the run asked about, not the cash count "closing" brings to mind)."""
+    said, _, rest = _split(text.strip())
+    if (named := match_task(tasks, said)) is not None or not rest:
+        return named
+    if code is not None or POINTED.search(fold(said)):
+        return None
+    return match_task(tasks, text)
 
 
 def reason_in(text: str) -> str | None:
@@ -242,8 +271,14 @@ def _checked_number(ask, heard: Understanding) -> Understanding:
         return heard
     if reading_in(with_spelled_reading(ask.text), heard.number) and _asks_reading(ask, heard.task):
         return heard
-    sure = heard.intent != "done" or DONE_WORDS.search(fold(ask.text)) is not None
+    sure = heard.intent != "done" or _says_done(ask)
     return replace(heard, number=None, unit=None, confidence=heard.confidence if sure else UNSURE)
+
+
+def _takes_text(ask, task_id: str | None) -> bool:
+    """ "End of day note: Lena opens at 9...": a note is its own proof, whatever numbers it holds."""
+    task = next((t for t in ask.tenant.tasks if t.id == task_id), None)
+    return task is not None and proof_kind(task) == "text"
 
 
 def _asks_reading(ask, task_id: str | None) -> bool:

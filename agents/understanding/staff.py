@@ -36,6 +36,8 @@ HEADER = re.compile(r"^(?P<header>(?:[^\s:.\-–—]+ ){0,5}[^\s:.\-–—]+)\s*
 NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
 SPOKEN_CODE = re.compile(rf"^\s*({'|'.join(NUMBER_WORDS)})\s+([txrdao])(?![a-z'])", re.IGNORECASE)
 MOST_LISTED = 9  # a number this small alone may answer a numbered list; a bigger one is a reading
+# Asking about a task needs no hold on it: any of the business's tasks may be named.
+ASKS_ABOUT = frozenset({"question", "steps"})
 ANSWER_LETTERS = {"take": "t", "excuse": "x", "reassign": "r", "done": "d"}  # as recurring/codes.py reads them
 TO = re.compile(r"^to\s+", re.IGNORECASE)
 # Phrasings the parsers above leave unknown (or read as a reading: "not yet, 10 min"),
@@ -73,7 +75,8 @@ def understand_staff(tenant: Tenant, person: Person, text: str, has_media: bool 
         return Understanding(intent="not_yet", task=match_task(tasks, text), confidence=LIKELY)
     if (note := _headed_note(tasks, folded)) is not None:
         return note
-    heard = _from_command(parse_command(with_spelled_reading(text), has_media), tasks, text)
+    command = parse_command(with_spelled_reading(text), has_media)
+    heard = _from_command(command, tenant.tasks if command.kind in ASKS_ABOUT else tasks, text)
     if heard.intent == "tasks" and owner and not tasks_of(tenant.tasks, person, False):
         return replace(heard, intent="today")  # nothing of their own: the business's view of today
     return heard if heard.intent != "unclear" else _extra(text, folded, owner, heard)

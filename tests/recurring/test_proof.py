@@ -16,6 +16,7 @@ COOLER = NumberProof(min=33, max=41, unit="F")
     ("fridge 39... wait no 37", 37, None), ("$1,450.20 - actually $1,405.20, typo", 1405.2, "USD"),
     ("cooler 38, sorry it's late", 38, None),  # nothing given again: the first stands
     ("fridge checked at 8:55: 36F, door was shut", 36, "F"), ("at 9am the cooler read 37", 37, None),  # not the clock
+    ("cooler was 46 when I came in, 39 now", 39, None), ("44 earlier, now it's 38", 38, None),  # as it stands
 ])
 def test_readings(text, value, unit):
     assert parse_reading(text) == Reading(value, unit)

@@ -93,3 +93,40 @@ def test_a_reply_code_as_speech_to_text_writes_it(text, intent, code):
 def test_an_owners_should_is_a_say_so_and_a_maybe_is_not(text, intent):
     heard = understand(HARBOR, text, NOW, recent=ESCALATED, person=HARBOR.person("dana"), engine=RULES)
     assert heard.intent == intent
+
+
+@pytest.mark.parametrize("sender, text", [("sam", "3 jars cracked"), ("sam", "cooler's at the wrong temp since 2 days"),
+                                          ("dana", "steps? I did 12,000 today on the course")])
+def test_a_number_that_reads_nothing_closes_nothing(sender, text):
+    """A done that rested on the number alone, once the number is seen to count something: asked about."""
+    heard = understand(HARBOR, text, NOW, person=HARBOR.person(sender), engine=RULES)
+    assert heard.intent != "done" and heard.number is None
+
+
+def test_a_note_is_done_whatever_numbers_it_holds():
+    text = "End of day note for the morning: Lena opens at 9, Sam in at 10, we owe the supplier $64."
+    heard = understand(HARBOR, text, NOW, person=HARBOR.person("marco"), engine=RULES)
+    assert (heard.intent, heard.task) == ("done", "handoff-note")
+
+
+@pytest.mark.parametrize("text", ["is cash done", "did sam finish the jars", "has the opening been done"])
+def test_asking_whether_a_task_is_done_is_a_question(text):
+    heard = understand(HARBOR, text, NOW, person=SAM, engine=RULES)
+    assert heard.intent == "question" and heard.task is not None  # any task may be asked about
+
+
+@pytest.mark.parametrize("text", ["Is done the jars", "did all 4 jars"])
+def test_told_done_in_a_question_s_word_order_is_done(text):
+    assert understand(HARBOR, text, NOW, person=SAM, engine=RULES).intent == "done"
+
+
+def test_asking_leave_cancels_nothing():
+    heard = understand(HARBOR, "is it ok if my friend comes with me she wont get anything", NOW, engine=RULES)
+    assert heard.intent != "cancel"
+
+
+@pytest.mark.parametrize("text", ["give it to sam, he's closing tonight", "6x alarm guy was here, couldn't get in the drawer"])
+def test_a_run_pointed_at_takes_no_task_from_the_reason(text):
+    """ "closing" brings the cash count to mind and "drawer" the cash: neither is the run meant."""
+    heard = understand(HARBOR, text, NOW, person=HARBOR.person("marco"), engine=RULES)
+    assert heard.intent in ("reassign", "excuse") and heard.task is None
