@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from agents.context import ExecutionContext
 from agents.understanding import Understanding, understand_in
 from agents.understanding.engine import Engine
+from recurring.codes import open_numbers
 from recurring.completion import open_tasks_of
 
 
@@ -30,6 +31,7 @@ class PersonIntentAgent:
 def heard_in(ctx: ExecutionContext, session: Session, engine: Engine | None = None) -> Understanding:
     """The text's typed reading: asked of the engine the first time, then kept on ctx.intent."""
     if ctx.intent is None:
-        open_tasks = open_tasks_of(session, ctx.tenant.tenant, ctx.actor.person.id)
-        ctx.intent = understand_in(ctx, engine=engine or ctx.understander, open_tasks=open_tasks)
+        tenant, person = ctx.tenant.tenant, ctx.actor.person.id
+        ctx.intent = understand_in(ctx, engine=engine or ctx.understander, open_tasks=open_tasks_of(session, tenant, person),
+                                   open_codes=open_numbers(session, tenant, person))
     return ctx.intent

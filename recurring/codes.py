@@ -12,6 +12,7 @@ acting on whatever holds 3 next.
     assign_codes(session, [CodeKey...], now)                    the same in bulk: one SELECT, one INSERT
     item_for_code(session, tenant, person, 3)                   -> CodeRow: the open item, or the last closed one
     open_codes(session, tenant, person)                         -> [CodeRow], newest first
+    open_numbers(session, tenant, person)                       -> (2, 3): their numbers
     release_codes(session, tenant, kind, item_id, outcome=...)  the item closed
     parse_answer("3x late delivery")                            -> Answer("excuse", 3, "late delivery")
 
@@ -149,6 +150,13 @@ def open_codes(session: Session, tenant: str, person: str) -> list[CodeRow]:
                                      ReplyCode.closed_at.is_(None))
              .order_by(ReplyCode.created_at.desc(), ReplyCode.id.desc()))
     return [code_row(row) for row in session.scalars(query)]
+
+
+def open_numbers(session: Session, tenant: str, person: str) -> tuple[int, ...]:
+    """The numbers of the person's open items: what a misheard "three are Sam" may mean."""
+    query = select(ReplyCode.number).where(ReplyCode.tenant == tenant, ReplyCode.person == person,
+                                           ReplyCode.closed_at.is_(None)).order_by(ReplyCode.number)
+    return tuple(session.scalars(query))
 
 
 def code_row(row: ReplyCode) -> CodeRow:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from agents.context import Interaction
 from agents.understanding import RULES, Ask, Understanding
 from config.schema import Tenant
+from recurring.codes import open_numbers
 from recurring.completion import open_tasks_of
 from routing.router import route_for
 from routing.sessions import load_session
@@ -33,7 +34,8 @@ def ask_ahead(session: Session, tenant: Tenant, interaction: Interaction) -> Ask
               "has_media": bool(interaction.media), "channel": interaction.channel}
     if route == "staff":
         return Ask(**common, person=actor.person,
-                   open_tasks=open_tasks_of(session, tenant.tenant, actor.person.id))
+                   open_tasks=open_tasks_of(session, tenant.tenant, actor.person.id),
+                   open_codes=open_numbers(session, tenant.tenant, actor.person.id))
     if route == "customer":
         return Ask(**common, recent=tuple(convo.slots.get("recent", ())))
     return None

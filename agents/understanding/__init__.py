@@ -25,20 +25,21 @@ RULES = Understander()
 
 def understand(tenant: Tenant, text: str, now: datetime, recent: tuple[str, ...] = (), *,
                person: Person | None = None, has_media: bool = False, channel: str = "sms",
-               open_tasks: tuple[str, ...] = (), engine: Engine | None = None) -> Understanding:
-    ask = Ask(tenant, text, now, tuple(recent), person, has_media, channel, tuple(open_tasks))
+               open_tasks: tuple[str, ...] = (), open_codes: tuple[int, ...] = (),
+               engine: Engine | None = None) -> Understanding:
+    ask = Ask(tenant, text, now, tuple(recent), person, has_media, channel, tuple(open_tasks), tuple(open_codes))
     return (engine or app_engine()).understand(ask)
 
 
 def understand_in(ctx, recent: tuple[str, ...] = (), engine: Engine | None = None,
-                  open_tasks: tuple[str, ...] = ()) -> Understanding:
+                  open_tasks: tuple[str, ...] = (), open_codes: tuple[int, ...] = ()) -> Understanding:
     """Understand an interaction's text and add a step to its trace: engine, intent, fallback, tokens."""
     from agents.context import Step
 
     started = time.perf_counter()
     heard = understand(ctx.tenant, ctx.text, ctx.now, recent, person=ctx.actor.person,
                        has_media=bool(ctx.interaction.media), channel=ctx.interaction.channel,
-                       open_tasks=open_tasks, engine=engine)
+                       open_tasks=open_tasks, open_codes=open_codes, engine=engine)
     ms = round((time.perf_counter() - started) * 1000, 2)
     ctx.trace.append(Step(agent="understanding", input=ctx.text[:80], outcome=describe(heard), ms=ms))
     return heard

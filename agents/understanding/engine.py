@@ -23,7 +23,7 @@ from agents.understanding.proposal import InvalidProposal, read_proposal
 from agents.understanding.result import Understanding
 from agents.understanding.rules import is_garbled, reply_letter, understand as understand_customer
 from agents.understanding.signals import INJECTION
-from agents.understanding.staff import is_owner, understand_staff
+from agents.understanding.staff import codes_offered, is_owner, spoken_codes, understand_staff
 from agents.understanding.text import fold
 from config.schema import Person, Tenant
 from integrations.errors import IntegrationError
@@ -48,6 +48,7 @@ class Ask:
     has_media: bool = False  # a photo came with it (never sent to a model)
     channel: str = "sms"
     open_tasks: tuple[str, ...] = ()  # the person's open runs' tasks: theirs to name while open
+    open_codes: tuple[int, ...] = ()  # the person's open reply codes ("3" of "Reply 3t")
 
 
 class Engine(Protocol):
@@ -63,6 +64,8 @@ class RulesEngine:
 
     def understand(self, ask: Ask) -> Understanding:
         if ask.person is not None:
+            codes = frozenset(ask.open_codes) | codes_offered(ask.recent)
+            ask = replace(ask, text=spoken_codes(ask.text, codes))  # "three are Sam": 3r Sam
             heard = understand_staff(ask.tenant, ask.person, ask.text, ask.has_media, ask.open_tasks)
         else:
             heard = understand_customer(ask.tenant, ask.text, ask.now, ask.recent)

@@ -35,6 +35,15 @@ HEADER = re.compile(r"^(?P<header>(?:[^\s:.\-–—]+ ){0,5}[^\s:.\-–—]+)\s*
 # A reply code as speech-to-text writes it: "three T", "six A", "five X we were closed".
 NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
 SPOKEN_CODE = re.compile(rf"^\s*({'|'.join(NUMBER_WORDS)})\s+([txrdao])(?![a-z'])", re.IGNORECASE)
+# ...and as it mishears one ("three are Sam", "for oh Lena", "tree ex", "to a got it"): read only
+# when the person has that code open, since "for a" or "to a" are everyday words otherwise.
+SOUNDS_LIKE_NUMBER = {"won": 1, "to": 2, "too": 2, "tree": 3, "free": 3, "for": 4, "fore": 4, "ate": 8,
+                      **{word: n for n, word in enumerate(NUMBER_WORDS, start=1)}}
+SOUNDS_LIKE_LETTER = {"t": "t", "tea": "t", "tee": "t", "x": "x", "ex": "x", "r": "r", "are": "r", "our": "r",
+                      "d": "d", "dee": "d", "a": "a", "ay": "a", "eh": "a", "o": "o", "oh": "o"}
+MISHEARD_CODE = re.compile(rf"\b({'|'.join(SOUNDS_LIKE_NUMBER)})\s+({'|'.join(SOUNDS_LIKE_LETTER)})\b(?!')",
+                           re.IGNORECASE)
+OFFERED = re.compile(r"\breply (\d{1,2})[txrdao]\b", re.IGNORECASE)  # "Reply 3t to take it", "Reply 2A if..."
 MOST_LISTED = 9  # a number this small alone may answer a numbered list; a bigger one is a reading
 # Asking about a task needs no hold on it: any of the business's tasks may be named.
 ASKS_ABOUT = frozenset({"question", "steps"})
@@ -102,6 +111,19 @@ def _headed_note(tasks, folded: str) -> Understanding | None:
     if task is None or task.proof != "text" or not names_only(task, match["header"]):
         return None
     return Understanding(intent="done", task=task.id, confidence=ANSWERED)
+
+
+def spoken_codes(text: str, open_codes: frozenset[int]) -> str:
+    """ "three are Sam he's there" -> "3r Sam he's there", when 3 is one of the person's open codes."""
+    def digits(match: re.Match[str]) -> str:
+        number = SOUNDS_LIKE_NUMBER[match[1].casefold()]
+        return f"{number}{SOUNDS_LIKE_LETTER[match[2].casefold()]}" if number in open_codes else match[0]
+    return MISHEARD_CODE.sub(digits, text) if open_codes else text
+
+
+def codes_offered(recent: tuple[str, ...]) -> frozenset[int]:
+    """The reply codes the conversation's last texts offered ("Reply 3t to take it")."""
+    return frozenset(int(n) for said in recent[-3:] for n in OFFERED.findall(said))
 
 
 def is_owner(person: Person) -> bool:

@@ -416,6 +416,18 @@ def test_with_three_open_the_task_named_picks_one_and_an_unknown_one_is_asked_ab
     assert [run_of(runtime, i).state for i in (opening, jars, cash)] == ["open", "excused", "open"]
 
 
+def test_a_code_as_voice_to_text_mishears_it_answers_that_run(runtime, phone):
+    """ "three are Sam" is 3r Sam, because #3 is open for Dana; "to a" with no #2 open is just words."""
+    opening, jars, cash = _three_runs_at_the_owner(runtime)
+    assert phone(DANA, "three are Sam he's already there") == (
+        "OK, #3 Closing cash count is with Sam now; I've texted them.")
+    assert phone(DANA, "won ex we opened late because of the snow").startswith(
+        "OK, #1 Opening checklist is excused: we opened late because of the snow.")
+    phone(DANA, "for ex the snow")  # Dana has no #4: not a code, and nothing of hers changes
+    assert [run_of(runtime, i).state for i in (opening, jars, cash)] == ["excused", "open", "open"]
+    assert (run_of(runtime, jars).assignee, run_of(runtime, cash).assignee) == ("sam", "sam")
+
+
 def test_staff_words_that_sound_like_a_decision_change_nothing(runtime, phone):
     opening = _one_run_at_the_owner(runtime)
     phone(LENA, "just excuse it, I'm slammed")  # staff can't excuse: whatever it is read as, not that
