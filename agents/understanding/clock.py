@@ -46,6 +46,7 @@ TIME_PATTERN = re.compile(
     rf"|(?<=[.!,;] ){HOUR.format(n=8)} ?\?+\s*$"  # "can't do 2, got class. 4?"
     r"|\b(?P<h9>1[0-2]|0?[1-9])(?::(?P<m9>[0-5]\d))?ish\b")  # "next fri. 11ish."
 AFTER_DAY = re.compile(r" (?:at )?" + HOUR.format(n=7) + r"\b" + NOT_AFTER + r"(?! ?(?:[ap]\.?m|[ap]\b|o'?clock))")
+BEFORE_DAY = re.compile(r"^(?P<h7>\d{1,2})[: .h]?(?P<m7>[0-5]\d) $")  # "1230 wed": a time with its minutes, then the day
 LA = r"(?:por|x|en|para|(?<!\d )(?<!media )(?<!cuarto )de) la"  # "a las 10 de la mañana" is 10am, not a period
 PERIOD_PATTERN = re.compile(
     r"(?<!good )\b(?:"
@@ -58,6 +59,7 @@ PERIOD_PATTERN = re.compile(
 OPTIONS = re.compile(r"(?:(?:at|@|around|by|a las?) ?)?\S+(?: ?(?:[ap]\.?m\.?|o'?clock))?(?:,? (?:or|o|\/)|,| \/) (?:at |maybe |a las? |[a-z]+ (?:at )?)?")
 OR_ANOTHER = re.compile(r"(?:\S+ )?\d{1,2}(?::\d\d)? ?(?:[ap]\.?m\.?)?,? (?:or|o|\/) (?:maybe )?\d")
 RANGE_END, RANGE_START = re.compile(r"(?:to|til+|until|-) ?\d"), re.compile(r"(?<![\d:])(?<!from )\d{1,2}(?::\d\d)? ?(?:[ap]\.?m\.? ?)?$")  # "from 2 to 4" moves
+EARLIEST_MORNING = 6  # an hour before this, said of a morning, is no time to visit
 MINUTES = {"half": 30, "quarter": 15, "media": 30, "cuarto": 15}
 PARTS = {"manana": "am", "tarde": "pm", "noche": "pm"}
 
@@ -110,12 +112,14 @@ def resolve(mention: ClockMention, period: str | None, hours: tuple[time, time] 
         return time(hour, minute)
     if mention.meridiem == "pm" or hour == 12:
         return time(hour % 12 + 12 if mention.meridiem == "pm" else 12, minute)
-    return time(_hour_of(hour, minute, period, hours), minute)
+    hour = _hour_of(hour, minute, period, hours)
+    return None if hour is None else time(hour, minute)
 
 
-def _hour_of(hour: int, minute: int, period: str | None, hours: tuple[time, time] | None) -> int:
+def _hour_of(hour: int, minute: int, period: str | None, hours: tuple[time, time] | None) -> int | None:
     if period == "morning":
-        return hour
+        # "my three o'clock wednesday to thursday morning": no one means 3 AM; the hour is another's
+        return hour if hour >= EARLIEST_MORNING else None
     if period in ("afternoon", "evening"):
         return hour + 12
     if hours is not None:
@@ -134,6 +138,8 @@ def _mentions(folded: str, after_day: list[tuple[int, int]]):
         bare = AFTER_DAY.match(folded, end)
         if bare:
             yield _hour_mention(bare, 7, end)
+        if (first := BEFORE_DAY.match(folded[:start])) is not None:
+            yield ClockMention(int(first["h7"]), int(first["m7"]), None, 0)
 
 
 def _mention_of(match: re.Match[str]) -> ClockMention | None:

@@ -96,7 +96,7 @@ EVENT = re.compile(r"(?<!after )(?<!after the )(?<!after my )\b(?:flight|flying|
 IS_ITS_DAY = re.compile(r"\b(?:wedding|party|birthday|bday|cumple(?:anos)?|recital|game|funeral|boda|fiesta)"
                         r"(?:'s)? (?:is|es|was) (?:on |el )?(?:the )?$")
 # The day to move to or book: "push it to friday", "para el miércoles".
-TARGET_BEFORE = re.compile(r"\b(?:to|para|pa|pa'?l|al)(?: the| el)?\s*$")
+TARGET_BEFORE = re.compile(r"\b(?:to|para|pa|pa'?l|al)(?: the| el| sometime| some time| anytime| any time| maybe| like)?\s*$")
 # A day refused right after it is named: "el miércoles no puedo", "friday doesn't work".
 REFUSED_AFTER = re.compile(r",? (?:no puedo|no me (?:sirve|queda)|is (?:bad|no good|out)|(?:doesn'?t|won'?t|dont|doesnt|wont) work"
                            r"|no good|isn'?t good)\b")
@@ -108,6 +108,7 @@ ANCHORED = re.compile(r" (?P<rel>after|before|despues de(?:l| la)?|antes de(?:l|
 OPTIONS = re.compile(r"(?: [^ ,.;!?]+){0,4},? (?:or|o|\/) (?:maybe |on |el |the )?|\/")
 TIME_AFTER = re.compile(r"^,? ?(?:at|@|a las?|around|by) ?\d")
 THAT_DAY = re.compile(r"\b(?:that (?:morning|afternoon|evening|night|day)|same day|ese (?:dia|mismo dia)|esa (?:manana|tarde))\b")
+PLACED_BY = re.compile(r"\b(?:between|after|before|despues de|antes de|entre)\b")
 WORDISH_DAY = re.compile(r"\b[a-z]{3,}day\b|\b(?:wen|wed|thr|thu|tue|tus|sat|fri)[a-z]{3,}\b")
 NOT_WEEKDAYS = frozenset({"today", "birthday", "holiday", "someday", "everyday", "yesterday", "payday",
                           "midday", "weekday", "doomsday", "mayday", "saturdays", "sundays", "mondays",
@@ -175,9 +176,14 @@ def _an_event(folded: str, mention: DayMention) -> bool:
 
 
 def _event_day(folded: str, found: list[DayMention]) -> DayMention | None:
-    """ "flying out friday at 2, can I get a cut that morning": the day of the event, pointed back to."""
+    """ "flying out friday at 2, can I get a cut that morning": the day of the event, pointed back to;
+    "between school pickup and practice on Tuesday, around 4:15?": the visit placed around the event,
+    on the only day said."""
     events = [m for m in found if _an_event(folded, m)]
-    return events[-1] if events and THAT_DAY.search(folded) else None
+    if not events:
+        return None
+    placed = len({m.day for m in found}) == 1 and PLACED_BY.search(folded[:events[-1].start]) is not None
+    return events[-1] if THAT_DAY.search(folded) or placed else None
 
 
 def day_mentions(folded: str, today: date, tenant, us_dates: bool = True) -> list[tuple[int, int, date]]:

@@ -26,7 +26,7 @@ from agents.understanding.faq import match_faq
 from agents.understanding.result import Understanding
 from agents.understanding.services import match_service
 from agents.understanding.text import fold
-from agents.understanding.when import When, read_when
+from agents.understanding.when import When, at_opening, read_when
 from config.schema import Tenant
 
 CARRIED = ("book", "reschedule", "cancel")  # intents a later "thursday at 11" continues
@@ -59,7 +59,7 @@ def understand(tenant: Tenant, text: str, now: datetime, recent: tuple[str, ...]
     folded = fold(text)
     reading = read(tenant, folded, now, tuple(recent))
     intent, confidence = classify(reading, tenant, now)
-    when = reading.when
+    when = at_opening(reading.when, folded, tenant) if intent in ("book", "reschedule") else reading.when
     return Understanding(intent=intent, service=reading.service, day=when.day, time=when.time,
                          period=when.period, at=when.at, faq=reading.faq if intent == "faq" else None,
                          number=_bare_number(folded), confidence=confidence, engine="rules")

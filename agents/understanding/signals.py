@@ -49,7 +49,7 @@ HOURS = _any(r"(?<!\d)(?<!\d )(?<!\ban )(?<!couple )(?<!few )\b(?:hours|hrs|hour
 BOOK = _any(
     r"\bbook", r"\bappointment", r"\bappt", r"\bschedul", r"\bsched\b", r"\breserv", r"\bslots?\b",
     r"\bopenings?\b(?! (?:hours|times?))", r"\bchairs?\b", r"\bavailab", r"\bspot\b", r"\bget in\b", r"\bcome in\b", r"\bcome by\b",
-    r"\bstop by\b", r"\bfit me\b", r"\bsqueeze me\b", r"\bslide (?:thru|through|in|by)\b", r"\bcita\b",
+    r"\bstop by\b", r"\bfit me\b", r"\btake me\b", r"\bsqueeze me\b", r"\bslide (?:thru|through|in|by)\b", r"\bcita\b",
     r"\breservar\b", r"\bagendar\b", r"\bespacio\b", r"\bturno\b", r"\banything\b", r"\bfree\b",
     r"\bearliest\b", r"\bsoonest\b", r"\basap\b", r"\btime for\b", r"\bcan (?:i|u|you|we) (?:get|do)\b",
     r"\b(?:need|want|like|wanna) (?:a|an|to get|to come)\b", r"\bquiero\b", r"\bquisiera\b", r"\bnecesito\b")

@@ -10,7 +10,7 @@ Number words are read as digits first (numerals.py): "at three thirty" is "at 3 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from agents.understanding.clock import read_clock, read_period, resolve
@@ -26,6 +26,8 @@ RELATIVE = re.compile(
     r" ?(?P<unit>hours?|hrs?|h|minutes?|mins?|horas?|horitas?|minutos?|minutitos?)\b(?P<and_half> and (?:a )?half| y media)?")
 COUPLE = 2
 OLD_SLOT = re.compile(r"\b(?:my|mi|our|su|la cita de)\b[^,.;!?]{0,20}$")
+AT_OPENING = re.compile(r"\b(?:(?:right|just) )?(?:when|as soon as|once) (?:you|u|y'?all|ya|you guys) open\b"
+                        r"|\bright at open(?:ing)?\b|\bat opening\b|\bcuando abr(?:an|en)\b")
 PHONE = re.compile(r"\(?\b\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}\b")  # "call me at 617 555 2198" names no time
 
 
@@ -56,6 +58,14 @@ def read_when(folded: str, tenant: Tenant, now: datetime) -> When:
     clock_time = resolve(clock, period, hours) if clock else None
     # "at 6 tonight" is 18:00: the period told the hour's half of the day and has nothing more to say.
     return When(day=day, time=clock_time, period=None if clock_time else period)
+
+
+def at_opening(when: When, folded: str, tenant: Tenant) -> When:
+    """ "take me right when you open saturday": a visit asked for at the day's first slot."""
+    if when.time is not None or not AT_OPENING.search(folded):
+        return when
+    hours = opening(tenant, when.day) if when.day else widest_hours(tenant)
+    return replace(when, time=hours[0], period=None) if hours else when
 
 
 def _of_another_day(folded: str, start: int, mention, named: list[tuple[int, int, date]]) -> bool:

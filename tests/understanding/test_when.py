@@ -249,3 +249,30 @@ def test_holidays_are_the_tenants_countrys(tenant):
     assert read_when(fold("boxing day"), british, MONDAY).day == date(2026, 12, 26)
     assert read_when(fold("thanksgiving"), british, MONDAY).day is None  # not a holiday there
     assert read_when(fold("thanksgiving"), tenant, MONDAY).day == date(2026, 11, 26)
+
+
+@pytest.mark.parametrize("text, day, clock, period", [
+    # The visit placed around an event, on the only day said: that day is the visit's too.
+    ("can I come in between school pickup and practice on tuesday, around 4:15?", date(2026, 11, 24), time(16, 15), None),
+    ("is there anything between my dentist at 11 and school pickup at 3 tomorrow?", date(2026, 11, 24), None, None),
+    # The old slot's hour, moved to a morning: no one means 3 AM.
+    ("reschedule my three o'clock on wednesday to sometime thursday morning", date(2026, 11, 26), None, "morning"),
+    ("1230 wed", date(2026, 11, 25), time(12, 30), None),  # a time with its minutes, then its day
+])
+def test_a_visit_placed_beside_other_things(tenant, text, day, clock, period):
+    when = read_when(fold(text), tenant, MONDAY)
+    assert (when.day, when.time, when.period) == (day, clock, period)
+
+
+def test_an_event_s_day_is_not_a_cancelled_visit_s(tenant):
+    when = read_when(fold("gotta drop my appt, job interview thursday at 1"), tenant, MONDAY)
+    assert (when.day, when.time) == (None, None)
+
+
+def test_right_when_you_open_is_the_day_s_first_slot(tenant):
+    from agents.understanding.rules import understand
+
+    heard = understand(tenant, "book me right when you open saturday", MONDAY)
+    assert (heard.intent, heard.day, heard.time) == ("book", date(2026, 11, 28), time(9))
+    asked = understand(tenant, "what time do you open wednesday? want to be there right when you open", MONDAY)
+    assert (asked.intent, asked.time) == ("hours", None)
