@@ -24,9 +24,10 @@ LATER = re.compile(r"^(?:not\s+(?:yet|done|finished)|almost|nearly|still|running
 SKIP = re.compile(r"^\s*(can'?t|cannot|can\s+not|unable\s+to|skip(?:ping)?|not\s+doing|not\s+gonna\s+do"
                   r"|no\s+(?:puedo|voy\s+a)\s+hacer)\b[\s,.:;!-]*(?P<reason>.*)$",
                   re.IGNORECASE | re.DOTALL)
-# "is cash done", "did sam finish the jars", "has the opening been done": asked, not told.
+# "is cash done", "did sam finish the jars", "who had 4": asked, not told.
 # ("is done the jars", "did it", "did all 4" are told.)
-ASKED = re.compile(r"^(?:is|are|was|were|has|have|had)\s+(?!done|finished|complete|all\b)[a-z]"
+ASKED = re.compile(r"^(?:who|whose|what|which|when|where|why)\b"
+                   r"|^(?:is|are|was|were|has|have|had)\s+(?!done|finished|complete|all\b)[a-z]"
                    r"|^(?:did|does|do)\s+(?:you|u|he|she|they|we|anyone|anybody|someone|somebody|everyone|"
                    r"[a-z]+\s+(?:do|finish|complete|get|check|count|change|write|send|make|take)\b)")
 PICK = re.compile(r"^\s*#?(?P<n>\d{1,2})\s*[.):-]?(?:\s+(?P<rest>.*))?$", re.DOTALL)
@@ -79,16 +80,25 @@ def _command_of(text: str, folded: str, has_media: bool) -> Command:
     if DONE.search(folded) or has_media:
         return _done(folded)
     if parse_reading(folded) is not None:
+        if asked(folded):
+            return Command("question", _words(folded))  # "who had 4", "what's 4 again?"
         return Command("done", _words(folded), parse_reading(folded))
     return Command("unknown", _words(folded))
 
 
 def _done(folded: str) -> Command:
-    if folded.rstrip().endswith("?") or ASKED.search(folded):
+    if folded.rstrip().endswith("?") or asked(folded):
         return Command("question", _words(folded))
     if NOT_YET.search(folded):
         return Command("not_yet")
     return Command("done", _words(folded), parse_reading(folded))
+
+
+def asked(folded: str) -> bool:
+    """Whether the clause that says done (or the first) is asked: "why'd I get this, did the jars" is told."""
+    clauses = [c.strip() for c in re.split(r"[,.;!?]+", folded) if c.strip()]
+    said = next((c for c in clauses if DONE.search(c)), clauses[0] if clauses else "")
+    return ASKED.search(said) is not None
 
 
 def _fold(text: str) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from agents.staff_intent import ASKED, DONE as DONE_WORDS
+from agents.staff_intent import DONE as DONE_WORDS, asked
 from agents.understanding.faq import match_faq
 from agents.understanding.numbers import reading_in, with_spelled_reading
 from agents.understanding.result import STATE_CHANGING, Understanding
@@ -99,7 +99,7 @@ def blend(ask, heard: Understanding, probabilities: dict[str, float]) -> Underst
     if result.intent in ("done", "take") and (LATER.search(fold(ask.text)) and not _done_earlier(ask) or _put_off(ask)) or (
             result.intent in STATE_CHANGING and WAIT.search(fold(ask.text))):
         return replace(result, intent="not_yet")  # "done by noon", "I'll be done with the jars by 11"
-    if result.intent == "done" and ASKED.search(fold(ask.text)):
+    if result.intent == "done" and heard.intent in ("done", "question") and asked(fold(ask.text)):
         return _reread(ask, heard, "question", result.confidence)  # "is cash done": asked about, not told
     if result.intent == "cancel" and _declines_an_offer(ask):
         return replace(result, intent="decline")  # "I'm afraid not", to "Reply YES to book": no booking to cancel

@@ -130,3 +130,13 @@ def test_a_run_pointed_at_takes_no_task_from_the_reason(text):
     """ "closing" brings the cash count to mind and "drawer" the cash: neither is the run meant."""
     heard = understand(HARBOR, text, NOW, person=HARBOR.person("marco"), engine=RULES)
     assert heard.intent in ("reassign", "excuse") and heard.task is None
+
+
+@pytest.mark.parametrize("text", ["who had 4", "what's 4 again?"])
+def test_a_number_in_a_question_is_no_reading(text):
+    """ "who had 4": the rules once read the cooler done at 4 °F, for the classifier to outvote."""
+    from agents.staff_intent import parse_command
+
+    assert parse_command(text).kind == "question"
+    heard = understand(HARBOR, text, NOW, person=HARBOR.person("dana"), engine=RULES)
+    assert heard.intent != "done" and heard.number is None
