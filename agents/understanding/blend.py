@@ -23,7 +23,7 @@ from agents.understanding.result import STATE_CHANGING, Understanding
 from agents.understanding.rules import ANSWERED
 from agents.understanding.signals import CANCEL as CANCEL_WORDS
 from agents.understanding.staff import ASKS_ABOUT, is_owner
-from agents.understanding.tasks import match_person, match_task, tasks_of
+from agents.understanding.tasks import match_person, match_task, misheard_person, tasks_of
 from agents.understanding.tenant_examples import vote
 from agents.understanding.text import fold, words
 from recurring.proof import proof_kind
@@ -244,6 +244,8 @@ def _person(ask, intent: str) -> str | None:
     traffic"): the one given it is the one not said to be away or explained about."""
     folded = fold(ask.text)
     named = {p for w in words(folded) if (p := match_person(ask.tenant.people, POSSESSIVE.sub("", w)))}
+    if not named and (misheard := misheard_person(ask.tenant.people, ask.text)) is not None:
+        named = {misheard}
     if intent == "reassign":
         named.discard(ask.person.id)
         if len(named) > 1:

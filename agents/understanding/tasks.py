@@ -3,14 +3,16 @@
     match_task(tasks, "cash count done 1250")   -> "cash"   (its id, or a word of its title)
     match_task(tasks, "jars changed")           -> "jars"
     match_person(people, "Lena")                -> "lena"   (id or first name, any case)
+    misheard_person(people, "put Lina on it")   -> "lena"   (voice-to-text, a letter off)
 A word naming two tasks names neither: the agent asks which.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
+from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
 from agents.understanding.task_lexicon import related_words
 from agents.understanding.text import fold, words
@@ -84,6 +86,19 @@ def match_person(people: tuple[Person, ...], name: str) -> str | None:
         if first in (person.id, fold(person.name).split()[0]):
             return person.id
     return None
+
+
+# A name as voice-to-text spells it: capitalised inside a sentence, one letter off ("Lina", "Marko").
+SPELT_NAME = re.compile(r"(?<=[a-z,] )[A-Z][a-z]{3,}\b")
+NAME_LENGTH = 4  # shorter names are a letter away from everyday words ("Sam": "same", "ham")
+
+
+def misheard_person(people: tuple[Person, ...], text: str) -> str | None:
+    """The one person a capitalised word inside a sentence is a letter away from: "put Lina on it"."""
+    found = {person.id for match in SPELT_NAME.finditer(text) for person in people
+             if len(first := fold(person.name).split()[0]) >= NAME_LENGTH
+             and Levenshtein.distance(match[0].casefold(), first) == 1}
+    return found.pop() if len(found) == 1 else None
 
 
 def tasks_of(tasks: tuple[Task, ...], person: Person, everyone: bool,

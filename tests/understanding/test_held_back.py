@@ -140,3 +140,12 @@ def test_a_number_in_a_question_is_no_reading(text):
     assert parse_command(text).kind == "question"
     heard = understand(HARBOR, text, NOW, person=HARBOR.person("dana"), engine=RULES)
     assert heard.intent != "done" and heard.number is None
+
+
+@pytest.mark.parametrize("text, person", [("put Lina on the opening", "lena"), ("did Marko do the note", "marco"),
+                                          ("put lina on it", None),  # typed, not spoken: no guess
+                                          ("Lina can do it", None)])  # a sentence's first word is capitalised anyway
+def test_a_name_as_voice_to_text_spells_it(text, person):
+    from agents.understanding.tasks import misheard_person
+
+    assert misheard_person(HARBOR.people, text) == person
