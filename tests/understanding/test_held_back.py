@@ -149,3 +149,10 @@ def test_a_name_as_voice_to_text_spells_it(text, person):
     from agents.understanding.tasks import misheard_person
 
     assert misheard_person(HARBOR.people, text) == person
+
+
+@pytest.mark.parametrize("text, intent", [("👎🏽", "decline"), ("👍🏾", "confirm"), ("👌🏻", "confirm")])
+def test_an_emoji_means_the_same_in_any_skin_tone(text, intent):
+    """ "👎🏽" to an offer was once read as a yes, which books."""
+    offered = ("I can do Tue Nov 24 at 2:00 PM for a Haircut ($35). Reply YES to book.",)
+    assert understand(HARBOR, text, NOW, recent=offered, engine=RULES).intent == intent
