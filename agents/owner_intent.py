@@ -15,7 +15,7 @@ from dataclasses import dataclass
 OWNER_ROLES = frozenset({"owner", "manager"})
 # Only words that can't just be politeness ("thanks" after TODAY must not close a finding).
 ACKS = frozenset({"ok", "okay", "got it", "ok got it", "ack", "acknowledged", "noted", "👍"})
-CODED = re.compile(r"^#?(?P<code>\d{1,3})\s*(?:(?P<ack>a|ack|ok|okay|got it)|[or]\b[\s:,.;-]*(?:to\s+)?(?P<name>.*))$")
+CODED = re.compile(r"^#?(?P<code>\d{1,3})\s*(?:(?P<ack>a|ack|ok|okay|got it)|[or]\b(?!'|\s*clock)[\s:,.;-]*(?:to\s+)?(?P<name>.*))$")  # "4 o'clock" is no code
 GIVE = re.compile(r"^(?:give|assign|move|hand|switch)\s+(?:the\s+)?(?P<task>.+?)\s+to\s+(?P<name>\S+)$")
 
 

@@ -15,7 +15,7 @@ from config.schema import NumberProof, ProofRule, Task
 
 # A number with an optional currency sign before it and an optional unit after it.
 READING = re.compile(
-    r"(?<![\w.:])(?![\d]{1,2}:\d\d)(?!\d{1,2}(?::\d\d)?\s*[ap]\.?m\b)"  # never a clock time: "checked at 9:40: 37F"
+    r"(?<![\w.:])(?![\d]{1,2}:\d\d)(?!\d{1,2}(?::\d\d)?\s*(?:[ap]\.?m\b|o'?\s?clock))"  # never a clock time: "checked at 9:40: 37F"
     r"(?P<sign>[$€£])?\s*(?P<value>-?\d{1,3}(?:\.\d{3})+,\d{1,2}(?!\d)"  # "1.245,50", as much of the world writes it
     r"|-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)"
     r"(?:\s*(?:and|y|e|con)\s*(?P<cents>\d{1,2})\s*(?:cents?|centavos?|centimos?)\b)?"  # "1,612 and 40 cents"

@@ -38,7 +38,7 @@ DECIDER_ONLY = frozenset({"excuse", "reassign", "today", "findings", "acknowledg
 CODED = frozenset({"take", "excuse", "reassign", "acknowledge"})
 # A reply code is a number that opens the text, follows "#", "ack", "excuse"..., or carries its
 # letter ("3t", "2a"); not any small number: "here in 5", "till 8", "leaving at 6" name no run.
-CODE = re.compile(r"^#?(\d{1,2})(?:[a-z]{1,2})?\b|#(\d{1,2})\b"
+CODE = re.compile(r"^#?(\d{1,2})(?:[a-z]{1,2})?\b(?!'|\s*clock)|#(\d{1,2})\b"
                   r"|\b(?:ack|code|number|excuse|take|reassign)\s*#?(\d{1,2})\b(?!\s*(?:min|hour|hr|sec))"
                   r"|\b(\d{1,2})[txroad]\b|^[txroad](\d{1,2})\b")  # "t5", "A2" too
 REASON = frozenset({"skip", "excuse"})
@@ -66,11 +66,13 @@ DONE_AT = re.compile(r"\b(?:done|finished|completed|listo|lista) (?:at|around) (
 PUT_OFF = re.compile(r"\bi'?ll (?:do|get to|get|handle|knock out|hit)\b.{0,30}?\b(?:in (?:\d+|a (?:bit|sec|min|few))"
                      r"|when|after|later|once|tonight|soon|at \d)\b")
 WAIT = re.compile(r"\bgive (?:me|her|him|them|us|it) (?:\d+|a (?:few|min|minute|sec|second|bit)|five|ten|fifteen)\b")
-NEGATIVE = re.compile(r"\b(?:no|not|nope|nah|never|can'?t|cant|cannot|won'?t|wont|don'?t|dont|ya no)\b"
+NEGATIVE = re.compile(r"\b(?:no|not|nope|nah|never|can'?t|cant|cannot|won'?t|wont|don'?t|dont|ya no|nao|declined?)\b"
                       r"(?! (?:problem|prob|worries|worry|doubt)\b)")
 OFFER = re.compile(r"\breply yes to book\b", re.IGNORECASE)
 ESCALATION = re.compile(r"\breply \d+t\b|\bto take it\b", re.IGNORECASE)
 LENIENT = re.compile(r"\b(?:a pass|a break|some slack|off the hook|slide)\b")  # "give lena a pass" excuses, it hands nothing
+POLITE = re.compile(r"\bexcuse me\b|\bperdon(?:e|a)?me\b")  # "excuse me, who ate my sandwich" excuses no run
+OFF_DUTY = re.compile(r"\bdone for (?:the day|today|the night|tonight|the week)\b")  # leaving, no task named: nothing closed
 TO_SELF = re.compile(r"^(?:note|reminder|memo) (?:to|for) (?:self|myself|me)\b")  # a note, but not the task's
 PAST = re.compile(r"\b(?:yesterday|last night|ayer|anoche)\b")
 SEPARATOR = re.compile(r"\s[-–—]\s|[:,;]\s*|\.\s+")
@@ -104,10 +106,17 @@ def blend(ask, heard: Understanding, probabilities: dict[str, float]) -> Underst
     if result.intent == "cancel" and _declines_an_offer(ask):
         return replace(result, intent="decline")  # "I'm afraid not", to "Reply YES to book": no booking to cancel
     if result.intent in STATE_CHANGING and (result.confidence < ACT or _held_back(ask.text, result.intent)
+                                            or result.intent == "done" and _off_duty(ask, result)
                                             or result.intent == "done" and counted and not _says_done(ask)
                                             and not _takes_text(ask, result.task)):
         return replace(result, intent="unclear", unsure_of=result.intent)
     return result
+
+
+def _off_duty(ask, heard: Understanding) -> bool:
+    """ "done for the day, peace ✌️": leaving, with no task, reading or photo to close."""
+    named = (heard.task, heard.number, heard.code, heard.pick)
+    return not ask.has_media and named == (None,) * 4 and OFF_DUTY.search(fold(ask.text)) is not None
 
 
 def _says_done(ask) -> bool:
@@ -148,7 +157,8 @@ def _held_back(text: str, intent: str) -> bool:
         PERMISSION.search(folded) is not None) or (
         intent == "done" and (PAST.search(folded) is not None or folded.rstrip().endswith("?")
                               or TO_SELF.search(folded) is not None)) or (
-        intent == "reassign" and LENIENT.search(folded) is not None)
+        intent == "reassign" and LENIENT.search(folded) is not None) or (
+        intent == "excuse" and POLITE.search(folded) is not None)
 
 
 def _hedged(folded: str, intent: str) -> bool:

@@ -22,8 +22,8 @@ from datetime import time
 from agents.understanding.clauses import asks_elsewhere, in_a_request, in_an_aside
 from agents.understanding.days import EVENT, EXCLUDED_BEFORE
 
-NOT_AFTER = r"(?!\d|[:/%$]| (?:past|after) \d|\s*(?:(?:st|nd|rd|th)\b|min|minutes?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|yo|people|persons?|of|kids?|guys|dollars|bucks|usd|haircuts|cuts|\$|/))"
-CUE = (r"at|@|around|arround|about|by|after|before|like|to|til|till|until|do|make it|how about|what about"
+NOT_AFTER = r"(?!\d|[:/%$]| (?:past|after) \d|\s*(?:(?:st|nd|rd|th)\b|min|minutes?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|yo|people|persons?|of|kids?|guys|dollars|bucks|usd|haircuts|cuts|cars|spots|seats|chairs|boys|girls|sons|friends|groomsmen|adults|men|dudes|\$|/))"
+CUE = (r"at|@|around|arround|about|by|after|before|like|to|til|till|until|do|make it|how about|what about|can be|could be|can it be"
        r"|a las|a la|sobre las|tipo|cerca de las|despues de las|antes de las|para las|pa las|pa la"
        r"|a eso de las|como a las")
 # An hour with its minutes: "3", "3:30", "3 30", "1430"; "y media", "menos cuarto" in Spanish.

@@ -17,7 +17,10 @@ OPERATOR = _any(
     r"\b(?:get|want|need|put) (?:me )?(?:to |through to )?(?:a |an |the )?"
     r"(?:human|real person|person|manager|operator|representative|live agent)\b",
     r"^(?:an? |the )?(?:operator|human|agent|representative|rep|real person|live agent|live person|manager)"
-    r"(?: please| pls| plz| now)?[.!? ]*$")
+    r"(?: please| pls| plz| now)?[.!? ]*$",
+    # A complaint wants a person: "I want a refund", "not happy", "someone needs to explain this".
+    r"\b(?:refund|reembolso|complain\w*|complaint|queja|unacceptable|not happy|very unhappy|ripped off"
+    r"|(?:someone|somebody) (?:needs|has) to (?:explain|call|fix)|overcharged|charged (?:me )?(?:twice|double))\b")
 CANCEL = _any(r"\bcancel(?!lation polic)", r"\b(?:cancle|cansel|cancell|cnacel|cacnel|cancl)", r"\b(?:cxl|cxld|cncl)\b", r"\btake me off\b", r"\bwon'?t need (?:my|the|it|that)\b", r"\banular\b", r"\bcall (?:it )?off\b", r"\bno longer need\b",
               r"\bdon'?t need (?:the|my) (?:appointment|appt|booking)")
 CANT_MAKE = _any(r"\b(?:can'?t|cant|cannot|won'?t|wont|unable to|not gonna|not going to)"
@@ -41,9 +44,10 @@ RESCHEDULE = _any(
 CHANGE = _any(r"\bmake it\b", r"\binstead\b", r"\bchange it to\b", r"\ben vez\b", r"\bmejor a las\b")
 PRICES = _any(r"\bhow much\b", r"\bprice", r"\bpricing\b", r"\bcost", r"\bcharge", r"\brates?\b", r"\$",
               r"\bfees?\b", r"\bdeposit", r"\bcuanto\b", r"\bprecio", r"\bcuesta\b", r"\brun me\b",
-              r"\bexpensive\b", r"\bcheap")
+              r"\bexpensive\b", r"\bcheap", r"\bdiscounts?\b", r"\bdescuentos?\b",
+              r"\bwhat (?:does|would|will) (?:that|it|this|a \w+(?: \w+)?) run\b")
 HOURS = _any(r"(?<!\d)(?<!\d )(?<!\ban )(?<!couple )(?<!few )\b(?:hours|hrs|hours?\?)(?! from now)",
-             r"\bopen\b", r"\bopening (?:hours|times?)\b", r"\bclose\b", r"\bclosing\b", r"\bclosed\b",
+             r"\bopen\b", r"\bopening (?:hours|times?)\b", r"\bclose\b(?! (?:to|by)\b)", r"\bclosing\b", r"\bclosed\b",
              r"\bhow late\b", r"\bwhat time do (?:you|u|y'?all)\b", r"\bhorario", r"\babren\b", r"\bcierran\b",
              r"\babiert[oa]s?\b")
 BOOK = _any(
@@ -60,7 +64,7 @@ AFFIRMATIVE = (r"(?:yes+|yess|yea+h?|yah|ya|yep|yup|y|ok(?:ay|ey)?|k+|sure|sound
 CONFIRM = re.compile(rf"^(?!good (?:morning|afternoon|evening|night))(?!y (?!$)){AFFIRMATIVE}(?:$|[\s,.!]+(?!(?:but|pero|no|not)\b))")
 DECLINE = _any(
     r"^(?:no+|nope|nah|naw|neither|none|not those|not really|never ?mind|nvm|scratch that|forget (?:it|that)"
-    r"|i'?m good|ninguno|ninguna|👎)(?:$|[\s,.!?])",
+    r"|i'?m good|ninguno|ninguna|nao|declined?|👎)(?:$|[\s,.!?])",
     r"\b(?:doesn'?t|does not|don'?t|do not|won'?t|wont|doesnt|dont) work\b",
     r"\bnone of (?:those|them|these|the)\b", r"\bneither of\b")
 ASKS_IF_THEY_DO = re.compile(

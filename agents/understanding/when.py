@@ -28,6 +28,8 @@ COUPLE = 2
 OLD_SLOT = re.compile(r"\b(?:my|mi|our|su|la cita de)\b[^,.;!?]{0,20}$")
 AT_OPENING = re.compile(r"\b(?:(?:right|just) )?(?:when|as soon as|once) (?:you|u|y'?all|ya|you guys) open\b"
                         r"|\bright at open(?:ing)?\b|\bat opening\b|\bcuando abr(?:an|en)\b")
+ISO = re.compile(r"\b\d{4}-\d{2}-\d{2}(?P<clock>[t ]\d{2}:\d{2}(?::\d{2})?(?:z|[+-]\d{2}:?\d{2})?)?(?![\d:])")
+PLACED_AFTER = re.compile(r"\b(?P<rel>after|before) (?:my|our|his|her|the) $")  # "after my 1pm meeting"
 PHONE = re.compile(r"\(?\b\d{3}\)?[ .-]?\d{3}[ .-]?\d{4}\b")  # "call me at 617 555 2198" names no time
 
 
@@ -45,19 +47,45 @@ def read_when(folded: str, tenant: Tenant, now: datetime) -> When:
     period = read_period(folded)
     if (at := _relative_moment(folded, local)) is not None:
         return When(day=at.date(), time=at.time().replace(tzinfo=None), period=period, at=at)
+    iso_day, iso_time, folded = _iso(folded, tenant)
     us_dates = tenant.country in MONTH_FIRST
     mention = read_day(folded, local.date(), tenant, us_dates)
-    day = mention.day if mention else None
+    day = iso_day or (mention.day if mention else None)
     named = day_mentions(folded, local.date(), tenant, us_dates)  # read once: for the clock, and for whose time it is
     clock = read_clock(folded, [(start, end) for start, end, _ in named])
-    if clock and mention and mention.target and clock.start < mention.start and OLD_SLOT.search(folded[:clock.start]):
-        clock = None  # "switch my wed 2pm to fri morning": the time of the visit being moved
+    if clock and mention and mention.target and clock.start < mention.start and period \
+            and OLD_SLOT.search(folded[:clock.start]):
+        clock = None  # "switch my wed 2pm to fri morning": the time of the visit being moved ("my 3:00 to sat" keeps it)
     if clock and mention and _of_another_day(folded, clock.start, mention, named):
         clock = None  # "move my trim to monday, parent-teacher night is wed at 6": Wednesday's time
     hours = opening(tenant, day) if day else widest_hours(tenant)
-    clock_time = resolve(clock, period, hours) if clock else None
+    if clock and (placed := PLACED_AFTER.search(folded[:clock.start])):
+        # "after my 5 o'clock thurs": the customer's own hour, and the part of the day after it
+        after = resolve(clock, period, hours)
+        clock, period = None, period or (_part_of_day(after) if after and placed["rel"] == "after" else None)
+    clock_time = iso_time or (resolve(clock, period, hours) if clock else None)
     # "at 6 tonight" is 18:00: the period told the hour's half of the day and has nothing more to say.
     return When(day=day, time=clock_time, period=None if clock_time else period)
+
+
+def _iso(folded: str, tenant: Tenant) -> tuple[date | None, time | None, str]:
+    """ "2026-11-27", "2026-12-08T12:00-05:00": the day (and time, in the tenant's zone), and the
+    text with it blanked out, so its digits read as no hour."""
+    match = ISO.search(folded)
+    if match is None:
+        return None, None, folded
+    try:
+        moment = datetime.fromisoformat(match[0].upper().replace("Z", "+00:00"))
+    except ValueError:
+        return None, None, folded
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(tenant.zone)
+    blanked = folded[:match.start()] + " " * len(match[0]) + folded[match.end():]
+    return moment.date(), moment.time().replace(tzinfo=None) if match["clock"] else None, blanked
+
+
+def _part_of_day(moment: time) -> str:
+    return "morning" if moment.hour < 12 else "afternoon" if moment.hour < 17 else "evening"
 
 
 def at_opening(when: When, folded: str, tenant: Tenant) -> When:

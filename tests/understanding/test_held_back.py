@@ -156,3 +156,24 @@ def test_an_emoji_means_the_same_in_any_skin_tone(text, intent):
     """ "👎🏽" to an offer was once read as a yes, which books."""
     offered = ("I can do Tue Nov 24 at 2:00 PM for a Haircut ($35). Reply YES to book.",)
     assert understand(HARBOR, text, NOW, recent=offered, engine=RULES).intent == intent
+
+
+@pytest.mark.parametrize("sender, text", [("dana", "4 o'clock client just canceled, anyone want lunch"),
+                                          ("dana", "excuse me, who ate my sandwich"),
+                                          ("sam", "done for the day, peace ✌️")])
+def test_everyday_words_that_look_like_an_answer_change_nothing(sender, text):
+    heard = understand(HARBOR, text, NOW, person=HARBOR.person(sender), engine=RULES)
+    assert heard.intent not in ("done", "excuse", "reassign") and heard.code is None
+
+
+@pytest.mark.parametrize("text, intent", [
+    ("I want a refund for the beard trim I got Saturday", "operator"),  # a complaint wants a person
+    ("Not happy. Waited 40 minutes past my appointment time", "operator"),
+    ("Is there a student discount?", "prices"), ("hot towel shave, what does that run?", "prices"),
+    ("Are you close to the aquarium?", "faq"),  # close to: a place, not a closing time
+    ("Não, thank you", "decline"), ("Declined, conflicts with standup.", "decline"),
+])
+def test_what_the_rules_read_in_customers_words(text, intent):
+    from agents.understanding.rules import understand as read_customer
+
+    assert read_customer(HARBOR, text, NOW).intent == intent

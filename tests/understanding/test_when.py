@@ -276,3 +276,20 @@ def test_right_when_you_open_is_the_day_s_first_slot(tenant):
     assert (heard.intent, heard.day, heard.time) == ("book", date(2026, 11, 28), time(9))
     asked = understand(tenant, "what time do you open wednesday? want to be there right when you open", MONDAY)
     assert (asked.intent, asked.time) == ("hours", None)
+
+
+@pytest.mark.parametrize("text, day, clock, period", [
+    ("book haircut 2026-11-27 14:30?", date(2026, 11, 27), time(14, 30), None),  # not 20:26
+    ("need to move my appointment to 2026-11-25, same time.", date(2026, 11, 25), None, None),
+    ("book cut 2026-12-08T12:00-05:00", date(2026, 12, 8), time(12), None),
+    ("book cut 2026-12-08T17:00Z", date(2026, 12, 8), time(12), None),  # in the shop's zone
+    ("after my 5 o'clock thurs? need a lineup", date(2026, 11, 26), None, "evening"),  # the customer's own hour
+    ("haircut tomorrow after my 1pm meeting?", date(2026, 11, 24), None, "afternoon"),
+    ("move my 3:00 to saturday?", date(2026, 11, 28), time(15), None),  # the visit's own time, kept
+    ("switch my wed 2pm to fri morning", date(2026, 11, 27), None, "morning"),  # a new part of the day given
+    ("is there parking for like 3 cars?", None, None, None),
+    ("hmm no, at 3 i have class. can be 5?", None, time(17), None),
+])
+def test_iso_dates_and_hours_that_are_someone_else_s(tenant, text, day, clock, period):
+    when = read_when(fold(text), tenant, MONDAY)
+    assert (when.day, when.time, when.period) == (day, clock, period)
