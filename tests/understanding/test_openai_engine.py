@@ -22,7 +22,7 @@ from tests.understanding.chat_server import Reply, proposal, sent_text, system_p
 from tests.understanding.labelled import harbor
 
 NOW = datetime.fromisoformat("2026-11-23T10:00:00-05:00")
-UNSURE_TEXT = "hot towel situation"  # the rules and the classifier read this with low confidence
+UNSURE_TEXT = "the hot towel deal"  # the rules and the classifier read this with low confidence
 
 
 @pytest.fixture
@@ -68,6 +68,9 @@ def test_confident_rules_never_ask_the_model(engine, server, tenant):
 
 
 def test_low_confidence_rules_ask_the_model(engine, server, script, tenant):
+    from agents.understanding.engine import LOW_CONFIDENCE, RulesEngine
+
+    assert understand(tenant, UNSURE_TEXT, NOW, engine=RulesEngine()).confidence < LOW_CONFIDENCE  # the premise
     script.reply = Reply(content=proposal(intent="faq", service="beard", faq=None))
     heard = understand(tenant, UNSURE_TEXT, NOW, engine=engine)
     assert (heard.engine, heard.intent, heard.service) == ("openai", "faq", "beard")
