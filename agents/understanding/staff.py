@@ -49,6 +49,9 @@ MOST_LISTED = 9  # a number this small alone may answer a numbered list; a bigge
 ASKS_ABOUT = frozenset({"question", "steps"})
 ANSWER_LETTERS = {"take": "t", "excuse": "x", "reassign": "r", "done": "d"}  # as recurring/codes.py reads them
 TO = re.compile(r"^to\s+", re.IGNORECASE)
+HAVE_DO = re.compile(r"^(?:(?:please|pls|ok|okay|so|can you|could you|go ahead and|let'?s)\s+)*(?:have|get|let|tell|ask)\s+"
+                     r"(?P<name>[a-z]+)\s+(?:to\s+)?(?:do|take care of|handle|cover|take|grab|finish|deal with)\b"
+                     r"(?:\s+(?P<task>.+))?$")
 # Phrasings the parsers above leave unknown (or read as a reading: "not yet, 10 min"),
 # tried in order; the first pattern that matches names the intent.
 NOT_YET = re.compile(r"^(?:not (?:yet|done)|almost|nearly|still|running late|will do|didn'?t get to|haven'?t"
@@ -79,6 +82,8 @@ def understand_staff(tenant: Tenant, person: Person, text: str, has_media: bool 
         return _from_answer(tenant, answer)
     if owner and (ask := parse_owner_text(text.rstrip("? "))) is not None:
         return _from_ask(tenant, ask)
+    if owner and (given := _have_someone_do(tenant, text)) is not None:
+        return given
     folded = fold(text)
     if NOT_YET.search(folded):
         return Understanding(intent="not_yet", task=match_task(tasks, text), confidence=LIKELY)
@@ -89,6 +94,22 @@ def understand_staff(tenant: Tenant, person: Person, text: str, has_media: bool 
     if heard.intent == "tasks" and owner and not tasks_of(tenant.tasks, person, False):
         return replace(heard, intent="today")  # nothing of their own: the business's view of today
     return heard if heard.intent != "unclear" else _extra(text, folded, owner, heard)
+
+
+def _have_someone_do(tenant: Tenant, text: str) -> Understanding | None:
+    """ "Please have Sam take care of the jars today", "get lena to do the cash": a run given, in words,
+    to one of the business's people (a name no one has is left to the classifier and a question)."""
+    for clause in re.split(r"[.!;]\s+|,\s*", fold(text)):
+        match = HAVE_DO.search(clause)
+        person = match_person(tenant.people, match["name"]) if match else None
+        if person is not None:
+            said = match["task"] or ""
+            if code := re.match(r"#?(\d{1,2})\b", said):  # "have Sam take 3": run #3, as "3r sam"
+                return Understanding(intent="reassign", person=person, code=int(code[1]), letter="r",
+                                     person_words=match["name"], confidence=SURE)
+            return Understanding(intent="reassign", person=person, task=match_task(tenant.tasks, said),
+                                 person_words=match["name"], task_words=said or None, confidence=SURE)
+    return None
 
 
 def _extra(text: str, folded: str, owner: bool, heard: Understanding) -> Understanding:

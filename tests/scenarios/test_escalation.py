@@ -416,6 +416,14 @@ def test_with_three_open_the_task_named_picks_one_and_an_unknown_one_is_asked_ab
     assert [run_of(runtime, i).state for i in (opening, jars, cash)] == ["open", "excused", "open"]
 
 
+def test_the_owner_has_someone_do_a_run_in_a_polite_sentence(runtime, phone):
+    opening, jars, cash = _three_runs_at_the_owner(runtime)
+    assert phone(DANA, "Good morning. Please get Marco to take care of the cash count tonight.") == (
+        "OK, #3 Closing cash count is with Marco now; I've texted them.")
+    assert phone(DANA, "Have Sam take 1.") == "OK, #1 Opening checklist is with Sam now; I've texted them."
+    assert [run_of(runtime, i).assignee for i in (opening, jars, cash)] == ["sam", "sam", "marco"]
+
+
 def test_a_code_as_voice_to_text_mishears_it_answers_that_run(runtime, phone):
     """ "three are Sam" is 3r Sam, because #3 is open for Dana; "to a" with no #2 open is just words."""
     opening, jars, cash = _three_runs_at_the_owner(runtime)

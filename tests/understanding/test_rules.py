@@ -108,3 +108,14 @@ def test_thanks_is_an_unsure_acknowledgement_and_ok_a_sure_one(tenant):
 ])
 def test_giving_up_a_visit_and_moving_it(tenant, text, intent):
     assert understand(tenant, text, NOW).intent == intent
+
+
+@pytest.mark.parametrize("text, person, task, code", [
+    ("Good morning. Please have Sam take care of the disinfectant jars today. Thank you.", "sam", "jars", None),
+    ("get lena to do the cash tonight", "lena", "cash", None), ("Have Sam take 3.", "sam", None, 3)])
+def test_an_owner_has_someone_do_a_run_in_words(text, person, task, code):
+    """Read by the rules themselves, sure enough to act on: the classifier alone hovered near the line."""
+    tenant = harbor()
+    heard = understand_staff(tenant, tenant.person("dana"), text)
+    assert (heard.intent, heard.person, heard.task, heard.code) == ("reassign", person, task, code)
+    assert understand_staff(tenant, tenant.person("dana"), "have whoever's free do the cash").person is None
