@@ -21,7 +21,7 @@ from agents.understanding.faq import match_faq
 from agents.understanding.numbers import reading_in, with_spelled_reading
 from agents.understanding.result import STATE_CHANGING, Understanding
 from agents.understanding.rules import ANSWERED
-from agents.understanding.signals import CANCEL as CANCEL_WORDS
+from agents.understanding.signals import CANCEL as CANCEL_WORDS, OFFERED
 from agents.understanding.staff import ASKS_ABOUT, is_owner
 from agents.understanding.tasks import match_person, match_task, misheard_person, tasks_of
 from agents.understanding.tenant_examples import vote
@@ -68,7 +68,6 @@ PUT_OFF = re.compile(r"\bi'?ll (?:do|get to|get|handle|knock out|hit)\b.{0,30}?\
 WAIT = re.compile(r"\bgive (?:me|her|him|them|us|it) (?:\d+|a (?:few|min|minute|sec|second|bit)|five|ten|fifteen)\b")
 NEGATIVE = re.compile(r"\b(?:no|not|nope|nah|never|can'?t|cant|cannot|won'?t|wont|don'?t|dont|ya no|nao|declined?)\b"
                       r"(?! (?:problem|prob|worries|worry|doubt)\b)")
-OFFER = re.compile(r"\breply yes to book\b", re.IGNORECASE)
 ESCALATION = re.compile(r"\breply \d+t\b|\bto take it\b", re.IGNORECASE)
 LENIENT = re.compile(r"\b(?:a pass|a break|some slack|off the hook|slide)\b")  # "give lena a pass" excuses, it hands nothing
 POLITE = re.compile(r"\bexcuse me\b|\bperdon(?:e|a)?me\b")  # "excuse me, who ate my sandwich" excuses no run
@@ -139,7 +138,7 @@ def _done_earlier(ask) -> bool:
 
 
 def _declines_an_offer(ask) -> bool:
-    offered = bool(ask.recent) and OFFER.search(ask.recent[-1]) is not None
+    offered = bool(ask.recent) and OFFERED.search(ask.recent[-1]) is not None
     return ask.person is None and offered and not CANCEL_WORDS.search(fold(ask.text))
 
 

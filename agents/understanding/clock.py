@@ -44,7 +44,8 @@ TIME_PATTERN = re.compile(
     r"|instead|ok\b|okay|pls|please|then|esta bien|me sirve)"
     rf"|^{HOUR.format(n=6)} ?[?!.]*$"
     rf"|(?<=[.!,;] ){HOUR.format(n=8)} ?\?+\s*$"  # "can't do 2, got class. 4?"
-    r"|\b(?P<h9>1[0-2]|0?[1-9])(?::(?P<m9>[0-5]\d))?ish\b")  # "next fri. 11ish."
+    r"|\b(?P<h9>1[0-2]|0?[1-9])(?::(?P<m9>[0-5]\d))?ish\b"  # "next fri. 11ish."
+    r"|\b(?P<hh>0?[7-9]|1\d|2[01])h\b")  # "saturday 11h", as much of the world writes an hour
 AFTER_DAY = re.compile(r" (?:at )?" + HOUR.format(n=7) + r"\b" + NOT_AFTER + r"(?! ?(?:[ap]\.?m|[ap]\b|o'?clock))")
 BEFORE_DAY = re.compile(r"^(?P<h7>\d{1,2})[: .h]?(?P<m7>[0-5]\d) $")  # "1230 wed": a time with its minutes, then the day
 LA = r"(?:por|x|en|para|(?<!\d )(?<!media )(?<!cuarto )de) la"  # "a las 10 de la mañana" is 10am, not a period
@@ -159,6 +160,8 @@ def _mention_of(match: re.Match[str]) -> ClockMention | None:
         return ClockMention(int(match["hb"]), 30, None, start)
     if match["h3"]:
         return ClockMention(int(match["h3"]), 0, None, start)
+    if match["hh"]:
+        return ClockMention(int(match["hh"]), 0, None, start)
     if match["h9"]:
         return ClockMention(int(match["h9"]), int(match["m9"] or 0), None, start)
     n = next(n for n in (4, 5, 6, 8) if match[f"h{n}"])

@@ -116,6 +116,9 @@ def _operator(r: Reading, tenant: Tenant, now: datetime):
 
 
 def _cancel_or_move(r: Reading, tenant: Tenant, now: datetime):
+    if r.has_when and r.recent and s.OFFERED.search(r.recent[-1]) and not r.has(s.CANCEL) \
+            and not r.has(s.RESCHEDULE):
+        return "book", SURE  # "17:45 instead?", to "Reply YES to book": a counter-offer, nothing booked to move
     moving = r.has(s.RESCHEDULE)
     if r.has(s.CANCEL) and not (moving and r.has_when) or r.has(s.REBOOK_LATER):
         return "cancel", SURE

@@ -9,6 +9,8 @@ Two services with no service made of both name nothing: the booking agent asks.
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -51,11 +53,14 @@ class Index:
     parts: tuple[tuple[str, frozenset[str]], ...]  # a service made of others: (id, their ids)
 
 
+JOINED = re.compile(r"(?<=[a-z])[+&/](?=[a-z])")  # "cut+beard", "cut&beard", "cut/beard": two services
+
+
 def match_service(services: tuple[Service, ...], folded: str) -> str | None:
     if not services:
         return None
     index = _index(services)
-    found = set(_found(index, _canonical(index, words(folded))))
+    found = set(_found(index, _canonical(index, words(JOINED.sub(" and ", folded)))))
     found -= {part for sid, parts in index.parts if sid in found for part in parts}
     if len(found) <= 1:
         return next(iter(found), None)

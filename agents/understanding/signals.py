@@ -41,6 +41,7 @@ RESCHEDULE = _any(
     r"\b(?:different|another|other|earlier|later|new) (?:time|day|date|slot)\b",
     r"\blater today\b", r"\b(?:it|me|that) (?:later|earlier)\b", r"\bmove it up\b", r"\b(?:running|gonna be|going to be|i'?ll be|im|i'?m) (?:a bit |little |a little )?late\b",
     r"\brunning behind\b")
+OFFERED = re.compile(r"\breply yes to book\b", re.IGNORECASE)  # Onward's offer of a slot (agents/booking/messages.py)
 CHANGE = _any(r"\bmake it\b", r"\binstead\b", r"\bchange it to\b", r"\ben vez\b", r"\bmejor a las\b")
 PRICES = _any(r"\bhow much\b", r"\bprice", r"\bpricing\b", r"\bcost", r"\bcharge", r"\brates?\b", r"\$",
               r"\bfees?\b", r"\bdeposit", r"\bcuanto\b", r"\bprecio", r"\bcuesta\b", r"\brun me\b",

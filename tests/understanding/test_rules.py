@@ -119,3 +119,14 @@ def test_an_owner_has_someone_do_a_run_in_words(text, person, task, code):
     heard = understand_staff(tenant, tenant.person("dana"), text)
     assert (heard.intent, heard.person, heard.task, heard.code) == ("reassign", person, task, code)
     assert understand_staff(tenant, tenant.person("dana"), "have whoever's free do the cash").person is None
+
+
+@pytest.mark.parametrize("text, intent, service, clock", [
+    ("17:45 instead?", "book", None, (17, 45)),  # to an offer: a counter-offer, nothing booked yet to move
+    ("can we do 3 instead", "book", None, (15, 0)),
+    ("any availability saturday 11h for cut+beard?", "book", "cut-beard", (11, 0)),
+])
+def test_counter_offers_joined_services_and_hours_written_abroad(text, intent, service, clock):
+    offered = ("I can do Fri Nov 27 at 2:30 PM for a Haircut ($35). Reply YES to book.",)
+    heard = understand(harbor(), text, NOW, offered)
+    assert (heard.intent, heard.service, (heard.time.hour, heard.time.minute)) == (intent, service, clock)
