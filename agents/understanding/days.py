@@ -77,7 +77,12 @@ BEFORE_A_DAY = re.compile(r"(?:instead of|rather than|from|not|en vez de|before(
                           r"|\b(?:i'?m|im|i am|we'?re|be|get|gets|getting) back(?: on)?(?: the)?"
                           r"|\b(?:turn|turns|turning|be) \d{1,3}(?: on)?(?: the)?)\s*$")
 # Counted from the day named right after: "a week from friday", "the day after thanksgiving".
-SHIFT = re.compile(r"\b(?:(?P<weeks>an?|one|\d) (?:weeks?|wks?) from|(?:the )?day (?P<rel>after|before)|el dia (?P<rel_es>despues|antes) de(?:l| la)?) $")
+SHIFT = re.compile(r"\b(?:(?P<weeks>an?|one|\d) (?:weeks?|wks?) from|(?:the )?day (?P<rel>after|before)"
+                   r"(?: (?:my|our|the|his|her) [a-z' -]{1,30}?(?:,? which is| is| on))?"  # "the day before my wedding, which is saturday"
+                   r"|el dia (?P<rel_es>despues|antes) de(?:l| la)?) $")
+# "married on the 5th, need a cut the day before": counted from the day said earlier.
+SHIFT_BACK = re.compile(r"\bthe day (?P<rel>before|after)\b(?! (?:my|our|the|his|her|tomorrow|yesterday)\b| \w+day\b)"
+                        r"(?! (?:is|was|isn'?t|doesn'?t|won'?t|wont|no good|bad|too)\b)")
 # "tuesday next", "wednesday next week", "next week, wednesday": that weekday of next week.
 NEXT_AFTER = re.compile(r" next\b(?! to\b)")
 NEXT_BEFORE = re.compile(r"\bnext week,? (?:on )?(?:the )?$")
@@ -138,6 +143,11 @@ def read_day(folded: str, today: date, tenant, us_dates: bool = True) -> DayMent
     mentions = [m for m in mentions if in_a_request(folded, m.start)] or mentions
     if _options(folded, mentions):
         return None  # "tue or wed next week": the customer leaves it open
+    back = SHIFT_BACK.search(folded)
+    if back and all(m.start != back.start() for m in found) and len({m.day for m in mentions}) == 1 \
+            and mentions[0].end <= back.start():
+        shift = timedelta(days=1 if back["rel"] == "after" else -1)  # "getting married on the 5th! the day before?"
+        return replace(mentions[-1], day=mentions[-1].day + shift)
     targets = _targets(folded, mentions)
     explicit = [m for m in mentions if m.explicit]
     if targets:
@@ -202,19 +212,17 @@ def _mentions(folded: str, today: date, tenant, us_dates: bool):
         if day is None:
             continue
         vague = bool(match["holiday"] or match["weekend"] and not match["weekend"].startswith(("this", "next", "este")))
-        shift = SHIFT.search(folded, 0, match.start())
-        if shift:
-            yield DayMention(day + _shift(shift), shift.start(), match.end(), explicit)
-        elif (anchored := _anchored_weekday(folded, match, following, today, tenant, us_dates)) is not None:
-            anchored_to = following
-            yield anchored
+        if (anchored := _anchored_weekday(folded, match, following, today, tenant, us_dates)) is not None:
+            anchored_to, named = following, anchored
         elif (spelled := _spelled_date(folded, match, following, today, tenant, us_dates)) is not None:
-            anchored_to = following
-            yield spelled
+            anchored_to, named = following, spelled
         elif (dated := _dated_weekday(folded, match, day)) is not None:
-            yield dated
+            named = dated
         else:
-            yield DayMention(day + _weeks_after(folded, match), match.start(), match.end(), explicit, vague)
+            named = DayMention(day + _weeks_after(folded, match), match.start(), match.end(), explicit, vague)
+        shift = SHIFT.search(folded, 0, match.start())
+        # "the day before my wedding, which is saturday the 5th": counted from the whole date named
+        yield replace(named, day=named.day + _shift(shift), start=shift.start(), vague=False) if shift else named
 
 
 def _spelled_date(folded: str, match: re.Match[str], following: re.Match[str] | None, today: date,

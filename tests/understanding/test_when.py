@@ -293,3 +293,13 @@ def test_right_when_you_open_is_the_day_s_first_slot(tenant):
 def test_iso_dates_and_hours_that_are_someone_else_s(tenant, text, day, clock, period):
     when = read_when(fold(text), tenant, MONDAY)
     assert (when.day, when.time, when.period) == (day, clock, period)
+
+
+@pytest.mark.parametrize("text, day", [
+    ("can i book a cut for the day before my wedding which is saturday the 5th?", date(2026, 12, 4)),
+    ("getting married on the 5th!! need a cut the day before, anything around 3?", date(2026, 12, 4)),
+    ("need trims friday morning, no school the day after thanksgiving", date(2026, 11, 27)),
+    ("can i come friday? the day before is bad", date(2026, 11, 27)),
+])
+def test_a_day_counted_from_another(tenant, text, day):
+    assert read_when(fold(text), tenant, MONDAY).day == day
