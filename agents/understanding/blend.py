@@ -180,6 +180,10 @@ def _scores(ask, heard: Understanding, probabilities: dict[str, float]) -> dict[
         # which the rules found: the classifier's "book" is a vote for booking something, the move.
         probabilities = {**probabilities, "reschedule": probabilities.get("reschedule", 0.0)
                          + probabilities.get("book", 0.0), "book": 0.0}
+    if heard.intent == "book" and ask.person is None and ask.recent and OFFERED.search(ask.recent[-1]):
+        # "wed instead?", to Onward's offer: a counter-offer; nothing is booked yet to move.
+        probabilities = {**probabilities, "book": probabilities.get("book", 0.0)
+                         + probabilities.get("reschedule", 0.0), "reschedule": 0.0}
     weight = SURE_WEIGHT if heard.confidence >= SURE else RULES_WEIGHT
     scores = {i: (1 - weight) * p for i, p in probabilities.items() if i in allowed}
     scores[heard.intent] = scores.get(heard.intent, 0.0) + weight * heard.confidence

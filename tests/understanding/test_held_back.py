@@ -177,3 +177,9 @@ def test_what_the_rules_read_in_customers_words(text, intent):
     from agents.understanding.rules import understand as read_customer
 
     assert read_customer(HARBOR, text, NOW).intent == intent
+
+
+@pytest.mark.parametrize("text", ["wed instead?", "can u do the morning instead", "ok can we do three thirty instead"])
+def test_a_counter_offer_books_and_moves_nothing(text):
+    offered = ("I can do Tue Nov 24 at 2:00 PM for a Haircut ($35). Reply YES to book.",)
+    assert understand(HARBOR, text, NOW, recent=offered, engine=RULES).intent == "book"
