@@ -22,7 +22,7 @@ from config.schema import Tenant
 HERE = Path(__file__).resolve().parent
 TENANTS = HERE.parent / "tenants"
 SETS = HERE / "sets"
-SPLITS = {"train": CORPUS, **{name: SETS / name for name in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "test")}}
+SPLITS = {"train": CORPUS, **{name: SETS / name for name in ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "test")}}
 ENTITIES = ("service", "day", "time", "period", "at", "faq", "task", "number", "person", "code", "pick")
 BOOKING = ("book", "reschedule")
 
