@@ -104,12 +104,19 @@ def blend(ask, heard: Understanding, probabilities: dict[str, float]) -> Underst
         return _reread(ask, heard, "question", result.confidence)  # "is cash done": asked about, not told
     if result.intent == "cancel" and _declines_an_offer(ask):
         return replace(result, intent="decline")  # "I'm afraid not", to "Reply YES to book": no booking to cancel
-    if result.intent in STATE_CHANGING and (result.confidence < ACT or _held_back(ask.text, result.intent)
-                                            or result.intent == "done" and _off_duty(ask, result)
-                                            or result.intent == "done" and counted and not _says_done(ask)
-                                            and not _takes_text(ask, result.task)):
+    if result.intent in STATE_CHANGING and _unsure(ask, result, counted):
         return replace(result, intent="unclear", unsure_of=result.intent)
     return result
+
+
+def _unsure(ask, result: Understanding, counted: bool) -> bool:
+    """A change worth a question rather than acting: not sure enough, held back in words, or a
+    done that closes nothing it names (leaving for the day; a number that turned out to count)."""
+    if result.confidence < ACT or _held_back(ask.text, result.intent):
+        return True
+    if result.intent != "done":
+        return False
+    return _off_duty(ask, result) or counted and not _says_done(ask) and not _takes_text(ask, result.task)
 
 
 def _off_duty(ask, heard: Understanding) -> bool:
