@@ -71,7 +71,9 @@ NEGATIVE = re.compile(r"\b(?:no|not|nope|nah|never|can'?t|cant|cannot|won'?t|won
 ESCALATION = re.compile(r"\breply \d+t\b|\bto take it\b", re.IGNORECASE)
 LENIENT = re.compile(r"\b(?:a pass|a break|some slack|off the hook|slide)\b")  # "give lena a pass" excuses, it hands nothing
 POLITE = re.compile(r"\bexcuse me\b|\bperdon(?:e|a)?me\b")  # "excuse me, who ate my sandwich" excuses no run
-OFF_DUTY = re.compile(r"\bdone for (?:the day|today|the night|tonight|the week)\b")  # leaving, no task named: nothing closed
+# Leaving, with no task named: nothing closed ("done for the day", "see you monday", "clocking out").
+OFF_DUTY = re.compile(r"\bdone for (?:the day|today|the night|tonight|the week)\b|\bsee (?:you|ya|u) (?:tomorrow|tmrw|monday"
+                      r"|tuesday|wednesday|thursday|friday|saturday|later)\b|\bclock(?:ing|ed)? out\b|\bheading (?:out|home)\b")
 TO_SELF = re.compile(r"^(?:note|reminder|memo) (?:to|for) (?:self|myself|me)\b")  # a note, but not the task's
 PAST = re.compile(r"\b(?:yesterday|last night|ayer|anoche)\b")
 SEPARATOR = re.compile(r"\s[-–—]\s|[:,;]\s*|\.\s+")

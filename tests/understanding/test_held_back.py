@@ -160,7 +160,8 @@ def test_an_emoji_means_the_same_in_any_skin_tone(text, intent):
 
 @pytest.mark.parametrize("sender, text", [("dana", "4 o'clock client just canceled, anyone want lunch"),
                                           ("dana", "excuse me, who ate my sandwich"),
-                                          ("sam", "done for the day, peace ✌️")])
+                                          ("sam", "done for the day, peace ✌️"),
+                                          ("sam", "I'm done done. see you monday")])
 def test_everyday_words_that_look_like_an_answer_change_nothing(sender, text):
     heard = understand(HARBOR, text, NOW, person=HARBOR.person(sender), engine=RULES)
     assert heard.intent not in ("done", "excuse", "reassign") and heard.code is None
