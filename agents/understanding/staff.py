@@ -32,18 +32,17 @@ from recurring.proof import Reading, parse_reading
 SURE, LIKELY, UNSURE = 0.95, 0.8, 0.3
 # A short header, then the rest: "handoff note: chair 2 is sticking" (a note under its task's name).
 HEADER = re.compile(r"^(?P<header>(?:[^\s:.\-–—]+ ){0,5}[^\s:.\-–—]+)\s*(?::|\.|\s[-–—])\s+(?P<body>\S.{8,})$", re.DOTALL)
-# A reply code as speech-to-text writes it: "three T", "six A", "five X we were closed".
+# A reply code as speech-to-text writes it ("three T", "six A", "five X we were closed", read where it
+# opens the text) and as it mishears one ("three are Sam", "for oh Lena", "tree ex", "to a got it",
+# read anywhere, but only when the person has that code open: "for a" and "to a" are everyday words).
 NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
-SPOKEN_CODE = re.compile(rf"^\s*({'|'.join(NUMBER_WORDS)})\s+([txrdao])(?![a-z'])", re.IGNORECASE)
-# ...and as it mishears one ("three are Sam", "for oh Lena", "tree ex", "to a got it"): read only
-# when the person has that code open, since "for a" or "to a" are everyday words otherwise.
 SOUNDS_LIKE_NUMBER = {"won": 1, "to": 2, "too": 2, "tree": 3, "free": 3, "for": 4, "fore": 4, "ate": 8,
                       **{word: n for n, word in enumerate(NUMBER_WORDS, start=1)}}
 SOUNDS_LIKE_LETTER = {"t": "t", "tea": "t", "tee": "t", "x": "x", "ex": "x", "r": "r", "are": "r", "our": "r",
                       "d": "d", "dee": "d", "a": "a", "ay": "a", "eh": "a", "o": "o", "oh": "o"}
 MISHEARD_CODE = re.compile(rf"\b({'|'.join(SOUNDS_LIKE_NUMBER)})\s+({'|'.join(SOUNDS_LIKE_LETTER)})\b(?!')",
                            re.IGNORECASE)
-OFFERED = re.compile(r"\breply (\d{1,2})[txrdao]\b", re.IGNORECASE)  # "Reply 3t to take it", "Reply 2A if..."
+CODE_OFFERED = re.compile(r"\breply (\d{1,2})[txrdao]\b", re.IGNORECASE)  # "Reply 3t to take it", "Reply 2A if..."
 MOST_LISTED = 9  # a number this small alone may answer a numbered list; a bigger one is a reading
 # Asking about a task needs no hold on it: any of the business's tasks may be named.
 ASKS_ABOUT = frozenset({"question", "steps"})
@@ -77,7 +76,6 @@ def understand_staff(tenant: Tenant, person: Person, text: str, has_media: bool 
     tasks = tasks_of(tenant.tasks, person, owner, open_tasks)
     if INJECTION.search(fold(text)):
         return Understanding(intent="unclear", confidence=SURE)
-    text = SPOKEN_CODE.sub(lambda m: f"{NUMBER_WORDS.index(m[1].casefold()) + 1}{m[2]}", text)
     if (answer := parse_answer(text)) is not None:
         return _from_answer(tenant, answer)
     if owner and (ask := parse_owner_text(text.rstrip("? "))) is not None:
@@ -135,16 +133,21 @@ def _headed_note(tasks, folded: str) -> Understanding | None:
 
 
 def spoken_codes(text: str, open_codes: frozenset[int]) -> str:
-    """ "three are Sam he's there" -> "3r Sam he's there", when 3 is one of the person's open codes."""
+    """ "three T" -> "3t"; "three are Sam he's there" -> "3r Sam he's there" when 3 is one of the
+    person's open codes."""
+    opening = len(text) - len(text.lstrip())
+
     def digits(match: re.Match[str]) -> str:
-        number = SOUNDS_LIKE_NUMBER[match[1].casefold()]
-        return f"{number}{SOUNDS_LIKE_LETTER[match[2].casefold()]}" if number in open_codes else match[0]
-    return MISHEARD_CODE.sub(digits, text) if open_codes else text
+        said, letter = match[1].casefold(), match[2].casefold()
+        number = SOUNDS_LIKE_NUMBER[said]
+        plain = match.start() == opening and said in NUMBER_WORDS and len(letter) == 1  # "three T", said as written
+        return f"{number}{SOUNDS_LIKE_LETTER[letter]}" if number in open_codes or plain else match[0]
+    return MISHEARD_CODE.sub(digits, text)
 
 
 def codes_offered(recent: tuple[str, ...]) -> frozenset[int]:
     """The reply codes the conversation's last texts offered ("Reply 3t to take it")."""
-    return frozenset(int(n) for said in recent[-3:] for n in OFFERED.findall(said))
+    return frozenset(int(n) for said in recent[-3:] for n in CODE_OFFERED.findall(said))
 
 
 def is_owner(person: Person) -> bool:
