@@ -31,7 +31,13 @@ class PersonIntentAgent:
 def heard_in(ctx: ExecutionContext, session: Session, engine: Engine | None = None) -> Understanding:
     """The text's typed reading: asked of the engine the first time, then kept on ctx.intent."""
     if ctx.intent is None:
-        tenant, person = ctx.tenant.tenant, ctx.actor.person.id
-        ctx.intent = understand_in(ctx, engine=engine or ctx.understander, open_tasks=open_tasks_of(session, tenant, person),
-                                   open_codes=open_numbers(session, tenant, person))
+        ctx.intent = understand_in(ctx, engine=engine or ctx.understander,
+                                   **open_for(session, ctx.tenant.tenant, ctx.actor.person.id))
     return ctx.intent
+
+
+def open_for(session: Session, tenant: str, person_id: str) -> dict[str, tuple]:
+    """What the person has open, as the engine is asked with it: here and ahead of the transaction
+    (routing/ahead.py) alike, so the answer given ahead is the one this ask finds."""
+    return {"open_tasks": open_tasks_of(session, tenant, person_id),
+            "open_codes": open_numbers(session, tenant, person_id)}

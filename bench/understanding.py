@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.understanding.labelled import (Example, Score, is_seen, load_examples, load_set,  # noqa: E402
+from tests.understanding.labelled import (SPLITS, Example, Score, is_seen, load_examples, load_set,  # noqa: E402
                                          tenant_named)
 
 WARMUP = 20
@@ -64,7 +64,7 @@ def main() -> int:
 def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", choices=("rules", "openai"), default="rules")
-    parser.add_argument("--split", choices=("test", "dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "train"), default="test",
+    parser.add_argument("--split", choices=("test", *(name for name in SPLITS if name != "test")), default="test",
                         help="test: the frozen split (the figures that count); train: what the classifier learned")
     parser.add_argument("--set-dir", help="score every labelled file in this directory instead of a split")
     parser.add_argument("--group", choices=("customers", "people", "all"), default="all")

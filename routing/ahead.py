@@ -15,10 +15,9 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from agents.context import Interaction
+from agents.person_intent import open_for
 from agents.understanding import RULES, Ask, Understanding
 from config.schema import Tenant
-from recurring.codes import open_numbers
-from recurring.completion import open_tasks_of
 from routing.router import route_for
 from routing.sessions import load_session
 from routing.tenants import resolve_actor
@@ -33,9 +32,7 @@ def ask_ahead(session: Session, tenant: Tenant, interaction: Interaction) -> Ask
     common = {"tenant": tenant, "text": interaction.text, "now": interaction.received_at,
               "has_media": bool(interaction.media), "channel": interaction.channel}
     if route == "staff":
-        return Ask(**common, person=actor.person,
-                   open_tasks=open_tasks_of(session, tenant.tenant, actor.person.id),
-                   open_codes=open_numbers(session, tenant.tenant, actor.person.id))
+        return Ask(**common, person=actor.person, **open_for(session, tenant.tenant, actor.person.id))
     if route == "customer":
         return Ask(**common, recent=tuple(convo.slots.get("recent", ())))
     return None
