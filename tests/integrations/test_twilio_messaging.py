@@ -23,9 +23,13 @@ def settings_for(base_url: str | None, **env):
     return load_settings({**twilio_env(base_url or ""), **env})
 
 
+ANSWERED = 5  # seconds a test that expects an answer gives the local fake, busy beside the other tests
+HUNG = 0.5  # seconds before a test that expects no answer gives up
+
+
 @pytest.fixture
 def sender(twilio_api):
-    return TwilioMessaging(settings_for(twilio_api.url), timeout=0.5)
+    return TwilioMessaging(settings_for(twilio_api.url), timeout=ANSWERED)
 
 
 def send(sender, **extra):
@@ -89,13 +93,14 @@ def test_api_errors_are_translated(twilio_api, sender, answer, error, code):
 
 
 def test_wrong_credentials_are_a_permanent_error(twilio_api):
-    sender = TwilioMessaging(settings_for(twilio_api.url, TWILIO_AUTH_TOKEN="wrong"), timeout=0.5)
+    sender = TwilioMessaging(settings_for(twilio_api.url, TWILIO_AUTH_TOKEN="wrong"), timeout=ANSWERED)
     with pytest.raises(PermanentError) as caught:
         send(sender)
     assert caught.value.code == "20003"
 
 
-def test_a_hanging_api_is_a_temporary_error_after_the_timeout(twilio_api, sender):
+def test_a_hanging_api_is_a_temporary_error_after_the_timeout(twilio_api):
+    sender = TwilioMessaging(settings_for(twilio_api.url), timeout=HUNG)
     twilio_api.script(Hang())
     started = time.monotonic()
     with pytest.raises(TemporaryError) as caught:
@@ -106,7 +111,7 @@ def test_a_hanging_api_is_a_temporary_error_after_the_timeout(twilio_api, sender
 
 
 def test_an_unreachable_api_is_a_temporary_error():
-    sender = TwilioMessaging(settings_for("http://127.0.0.1:1"), timeout=0.5)
+    sender = TwilioMessaging(settings_for("http://127.0.0.1:1"), timeout=HUNG)
     with pytest.raises(TemporaryError) as caught:
         send(sender)
     assert "ConnectionError" in str(caught.value)
